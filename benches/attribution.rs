@@ -1,0 +1,189 @@
+//! Attribution benchmark on synthetic histories (DESIGN.md §6), run side by side with the
+//! reference commands so the figures are ratios, not absolute times on a noisy machine.
+//!
+//! ```text
+//! cargo bench --bench attribution -- [--commits N] [--runs R] [--oracle-runs K] [--data DIR]
+//! ```
+//!
+//! For each run it times, alternating the order, `git log --all --format='%H %at %P'` and
+//! `dorascope deployments` (open, read every commit, attribute, write the table) on the same
+//! repository; then the per-tag `git rev-list` oracle K times. It prints the medians, the
+//! ratios and the peak RSS of each command (GNU time's %M). The repository is written once
+//! with `../shared/bench/synth-history.py` and reused.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+struct Opts {
+    commits: u64,
+    runs: usize,
+    oracle_runs: usize,
+    data: PathBuf,
+    commit_graph: bool,
+}
+
+fn parse() -> Opts {
+    let mut o = Opts {
+        commits: 100_000,
+        runs: 5,
+        oracle_runs: 1,
+        data: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"),
+        commit_graph: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
+        match a.as_str() {
+            "--commits" => o.commits = val().parse().expect("--commits N"),
+            "--runs" => o.runs = val().parse().expect("--runs R"),
+            "--oracle-runs" => o.oracle_runs = val().parse().expect("--oracle-runs K"),
+            "--data" => o.data = PathBuf::from(val()),
+            "--commit-graph" => o.commit_graph = true,
+            "--bench" => {}
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    o
+}
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/bench")
+}
+
+fn ensure_repo(o: &Opts) -> PathBuf {
+    let dir = o.data.join(format!("synth-{}", o.commits));
+    let repo = dir.join("repo.git");
+    if !repo.exists() {
+        eprintln!(
+            "writing a {}-commit synthetic history to {}",
+            o.commits,
+            dir.display()
+        );
+        let ok = Command::new("python3")
+            .arg(shared().join("synth-history.py"))
+            .arg(&dir)
+            .args(["--commits", &o.commits.to_string()])
+            .status()
+            .expect("python3")
+            .success();
+        assert!(ok, "synth-history.py failed");
+    }
+    let graph = repo.join("objects/info/commit-graph");
+    if o.commit_graph && !graph.exists() {
+        run_quiet(Command::new("git").arg("--git-dir").arg(&repo).args([
+            "commit-graph",
+            "write",
+            "--reachable",
+        ]));
+    } else if !o.commit_graph && graph.exists() {
+        std::fs::remove_file(&graph).expect("remove commit-graph");
+    }
+    repo
+}
+
+fn run_quiet(cmd: &mut Command) {
+    let ok = cmd.stdout(Stdio::null()).status().expect("spawn").success();
+    assert!(ok, "{cmd:?} failed");
+}
+
+/// Runs `sh -c script` under GNU time; returns (seconds, peak RSS in MB).
+fn measure(script: &str) -> (f64, f64) {
+    let rss_file = std::env::temp_dir().join(format!("dorascope-bench-rss-{}", std::process::id()));
+    let start = Instant::now();
+    let status = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&rss_file)
+        .args(["sh", "-c", script])
+        .stdout(Stdio::null())
+        .status()
+        .expect("/usr/bin/time");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(status.success(), "{script} failed");
+    let kb: f64 = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok()))
+        .unwrap_or(f64::NAN);
+    (secs, kb / 1024.0)
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+fn main() {
+    let o = parse();
+    let repo = ensure_repo(&o);
+    let bin = env!("CARGO_BIN_EXE_dorascope");
+    let git_log = format!("git --git-dir {} log --all --format='%H %at %P'", quote(&repo));
+    let ours = format!("{bin} deployments -q --repo {} -o /dev/null", quote(&repo));
+    let oracle = format!(
+        "bash {} {}",
+        quote(&shared().join("oracle-first-release.sh")),
+        quote(&repo)
+    );
+
+    // One untimed run each so the pack files are in the page cache for both.
+    measure(&git_log);
+    measure(&ours);
+    let (mut t_git, mut t_ours, mut m_git, mut m_ours) = (vec![], vec![], vec![], vec![]);
+    for i in 0..o.runs {
+        let order: [&str; 2] = if i % 2 == 0 {
+            [&git_log, &ours]
+        } else {
+            [&ours, &git_log]
+        };
+        for script in order {
+            let (t, m) = measure(script);
+            if script == git_log {
+                t_git.push(t);
+                m_git.push(m);
+            } else {
+                t_ours.push(t);
+                m_ours.push(m);
+            }
+        }
+    }
+    let (mut t_oracle, mut m_oracle) = (vec![], vec![]);
+    for _ in 0..o.oracle_runs {
+        let (t, m) = measure(&oracle);
+        t_oracle.push(t);
+        m_oracle.push(m);
+    }
+    let (g, d, r) = (median(&mut t_git), median(&mut t_ours), median(&mut t_oracle));
+    println!(
+        "history: {} commits ({}), {} runs (median), oracle {} runs",
+        o.commits,
+        if o.commit_graph {
+            "with commit-graph"
+        } else {
+            "no commit-graph"
+        },
+        o.runs,
+        o.oracle_runs
+    );
+    println!(
+        "git log --all           {g:8.3} s   peak RSS {:7.1} MB",
+        median(&mut m_git)
+    );
+    println!(
+        "dorascope deployments   {d:8.3} s   peak RSS {:7.1} MB",
+        median(&mut m_ours)
+    );
+    println!(
+        "oracle (rev-list/tag)   {r:8.3} s   peak RSS {:7.1} MB",
+        median(&mut m_oracle)
+    );
+    println!("dorascope / git log     {:8.2}x  (target <= 1.0)", d / g);
+    println!("oracle / dorascope      {:8.1}x  (target >= 50)", r / d);
+}

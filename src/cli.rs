@@ -1,0 +1,240 @@
+//! Command-line definitions (clap derive) and their validation into [`Settings`], done
+//! completely before any repository is opened.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::git::{GitOptions, RepoInput, TagFilter};
+use crate::model::CommitTime;
+use crate::report::Format;
+use crate::time::{Bound, parse_bound};
+
+/// Offline DORA metrics from a git repository and the files teams export from their tools.
+#[derive(Debug, Parser)]
+#[command(name = "dorascope", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to compute.
+    #[command(subcommand)]
+    pub command: Command,
+    /// No progress bars (they are drawn only when stderr is a terminal anyway).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The per-change table: every commit, the deployment that first shipped it, its lead time.
+    Changes(TableArgs),
+    /// The per-deployment table: what each deployment shipped, its lead times, rollbacks.
+    Deployments(TableArgs),
+    /// Build the bundled sample repository and compute the tables on it.
+    Demo(DemoArgs),
+}
+
+/// Where the history and deployments come from.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// A git repository (work tree or bare); repeat for several, analysed in parallel.
+    #[arg(long = "repo", value_name = "DIR", default_value = ".")]
+    pub repos: Vec<PathBuf>,
+    /// Tags that are production deployments.
+    #[arg(long, value_name = "GLOB", default_value = "v*")]
+    pub deploy_tags: String,
+    /// Tags to drop even if they match --deploy-tags (e.g. '*-rc*'); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude_tags: Vec<String>,
+    /// Report deployments from this time on (YYYY-MM-DD or a time; UTC unless an offset is given).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Report deployments before this time; a date includes that whole day.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Which commit time a change's lead time starts from.
+    #[arg(long, value_enum, default_value_t = CommitTime::Author)]
+    pub commit_time: CommitTime,
+    /// Count merge commits as changes in statistics.
+    #[arg(long)]
+    pub include_merges: bool,
+    /// Keep the history shipped by the first deployment in lead-time statistics.
+    #[arg(long)]
+    pub include_backlog: bool,
+}
+
+/// A table command's arguments.
+#[derive(Debug, Clone, Args)]
+pub struct TableArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write to this file instead of stdout (`-` is stdout).
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Table format.
+    #[arg(long, value_enum, default_value_t = Format::Csv, help_heading = "Output")]
+    pub format: Format,
+}
+
+/// `dorascope demo`.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Directory to build the demo in (created if missing; must not hold a previous demo).
+    /// Default: a new directory under the system's temporary directory.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Validated settings for reading repositories.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Repositories with their labels.
+    pub repos: Vec<RepoInput>,
+    /// Attribution options.
+    pub git: GitOptions,
+}
+
+impl InputArgs {
+    /// Checks every value and resolves repository labels.
+    pub fn settings(&self) -> Result<Settings> {
+        let tags = TagFilter::new(&self.deploy_tags, &self.exclude_tags).map_err(Error::Usage)?;
+        let since = self
+            .since
+            .as_deref()
+            .map(|t| parse_bound(t, Bound::Start).map_err(|e| Error::Usage(format!("--since: {e}"))))
+            .transpose()?;
+        let until = self
+            .until
+            .as_deref()
+            .map(|t| parse_bound(t, Bound::End).map_err(|e| Error::Usage(format!("--until: {e}"))))
+            .transpose()?;
+        if let (Some(s), Some(u)) = (since, until)
+            && s >= u
+        {
+            return Err(Error::Usage("--since must be before --until".into()));
+        }
+        Ok(Settings {
+            repos: label_repos(&self.repos),
+            git: GitOptions {
+                tags,
+                commit_time: self.commit_time,
+                include_merges: self.include_merges,
+                include_backlog: self.include_backlog,
+                since,
+                until,
+            },
+        })
+    }
+}
+
+/// A readable label for a repository path: its directory name without `.git`.
+fn label_of(path: &Path) -> String {
+    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let mut name = full
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name == ".git" {
+        name = full
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    }
+    let name = name.strip_suffix(".git").map(str::to_owned).unwrap_or(name);
+    if name.is_empty() {
+        path.display().to_string()
+    } else {
+        name
+    }
+}
+
+/// Labels repositories by directory name, falling back to the path as given where two
+/// repositories would share a name.
+fn label_repos(paths: &[PathBuf]) -> Vec<RepoInput> {
+    let labels: Vec<String> = paths.iter().map(|p| label_of(p)).collect();
+    paths
+        .iter()
+        .zip(&labels)
+        .map(|(path, label)| {
+            let clash = labels.iter().filter(|l| *l == label).count() > 1;
+            RepoInput {
+                path: path.clone(),
+                label: if clash {
+                    path.display().to_string()
+                } else {
+                    label.clone()
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_and_validation() {
+        let cli = Cli::try_parse_from(["dorascope", "changes"]).unwrap();
+        let Command::Changes(args) = cli.command else {
+            panic!("not changes")
+        };
+        let s = args.input.settings().unwrap();
+        assert_eq!(s.git.tags.include_glob, "v*");
+        assert!(s.git.tags.include.is_match("v1.2.0"));
+        assert!(!s.git.tags.include.is_match("build-1"));
+        assert_eq!(s.repos.len(), 1);
+
+        let bad = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).unwrap();
+            let Command::Deployments(a) = cli.command else {
+                panic!()
+            };
+            a.input.settings().unwrap_err()
+        };
+        assert!(
+            bad(&["d", "deployments", "--deploy-tags", "v[1"])
+                .to_string()
+                .contains("invalid tag glob 'v[1'")
+        );
+        assert!(
+            bad(&["d", "deployments", "--since", "2024-02-30"])
+                .to_string()
+                .starts_with("--since:")
+        );
+        assert!(
+            bad(&[
+                "d",
+                "deployments",
+                "--since",
+                "2024-03-01",
+                "--until",
+                "2024-02-01"
+            ])
+            .to_string()
+            .contains("before")
+        );
+        assert!(Cli::try_parse_from(["d", "changes", "--format", "xml"]).is_err());
+    }
+
+    #[test]
+    fn labels_do_not_clash() {
+        let l = label_repos(&[
+            PathBuf::from("/a/shop.git"),
+            PathBuf::from("/b/api"),
+            PathBuf::from("/c/api"),
+        ]);
+        assert_eq!(l[0].label, "shop");
+        assert_eq!(l[1].label, "/b/api");
+        assert_eq!(l[2].label, "/c/api");
+    }
+}

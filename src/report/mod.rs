@@ -1,0 +1,10 @@
+//! Output: tables built from records, and the writers for CSV, JSON and Parquet.
+//! Polars types stay inside this module (and `metrics`); everything else hands over records.
+
+pub mod parquet;
+pub mod summary;
+pub mod table;
+pub mod write;
+
+pub use table::{Table, changes_table, deployments_table};
+pub use write::{Format, write_table};

@@ -1,0 +1,202 @@
+//! Encoding tables as CSV, JSON or Parquet and writing them whole: to a file through a
+//! temporary file and a rename (never a half-written file), or to stdout in one write.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use super::table::{Table, Values};
+use crate::error::{Error, Result};
+use crate::time::rfc3339;
+
+/// A table file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Comma-separated values with a header row, UTF-8, RFC 3339 times.
+    #[default]
+    Csv,
+    /// A JSON array of objects, one per row, with the same columns.
+    Json,
+    /// Apache Parquet with typed columns.
+    Parquet,
+}
+
+/// Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
+/// for CSV injection); everything else is written as it is.
+fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+fn float_text(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+/// Encodes a table as CSV.
+pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| Error::Internal(format!("encoding CSV: {e}"));
+    w.write_record(table.columns.iter().map(|c| c.name))
+        .map_err(internal)?;
+    let mut row: Vec<String> = Vec::with_capacity(table.columns.len());
+    for r in 0..table.rows() {
+        row.clear();
+        for c in &table.columns {
+            row.push(match &c.values {
+                Values::Str(v) => v[r]
+                    .as_deref()
+                    .map(|s| neutralize(s).into_owned())
+                    .unwrap_or_default(),
+                Values::Time(v) => v[r].map(rfc3339).unwrap_or_default(),
+                Values::Int(v) => v[r].map(|x| x.to_string()).unwrap_or_default(),
+                Values::Float(v) => v[r].map(float_text).unwrap_or_default(),
+                Values::Bool(v) => v[r].map(|x| x.to_string()).unwrap_or_default(),
+            });
+        }
+        w.write_record(&row).map_err(internal)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Internal(format!("encoding CSV: {e}")))
+}
+
+/// Encodes a table as a JSON array of objects.
+pub fn to_json(table: &Table) -> Result<Vec<u8>> {
+    use serde_json::{Map, Value};
+    let rows: Vec<Value> = (0..table.rows())
+        .map(|r| {
+            let mut obj = Map::with_capacity(table.columns.len());
+            for c in &table.columns {
+                let v = match &c.values {
+                    Values::Str(v) => v[r].clone().map_or(Value::Null, Value::String),
+                    Values::Time(v) => v[r].map_or(Value::Null, |t| Value::String(rfc3339(t))),
+                    Values::Int(v) => v[r].map_or(Value::Null, Value::from),
+                    Values::Float(v) => v[r].map_or(Value::Null, Value::from),
+                    Values::Bool(v) => v[r].map_or(Value::Null, Value::Bool),
+                };
+                obj.insert(c.name.to_owned(), v);
+            }
+            Value::Object(obj)
+        })
+        .collect();
+    let mut out = serde_json::to_vec_pretty(&rows).map_err(|e| Error::Internal(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Encodes a table in the given format.
+pub fn encode(table: &Table, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Csv => to_csv(table),
+        Format::Json => to_json(table),
+        Format::Parquet => {
+            super::parquet::to_parquet(table).map_err(|e| Error::Internal(format!("encoding Parquet: {e}")))
+        }
+    }
+}
+
+/// Writes bytes to `path` atomically: a temporary file beside it, then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::output(path, "not a file name"))?
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::output(path, e));
+    }
+    Ok(())
+}
+
+/// Writes a table to `out` (a path, or stdout for `None` / `-`).
+pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {
+    let to_stdout = out.is_none_or(|p| p == Path::new("-"));
+    if to_stdout && format == Format::Parquet && std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "refusing to write Parquet to a terminal: give -o FILE or redirect stdout".into(),
+        ));
+    }
+    let bytes = encode(table, format)?;
+    match out {
+        Some(p) if !to_stdout => write_atomic(p, &bytes),
+        _ => write_stdout(&bytes),
+    }
+}
+
+/// Writes all bytes to stdout; a closed pipe (`| head`) is not an error.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::output("-", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::table::Column;
+
+    fn sample() -> Table {
+        Table {
+            columns: vec![
+                Column {
+                    name: "name",
+                    values: Values::Str(vec![Some("=HYPERLINK(1)".into()), None]),
+                },
+                Column {
+                    name: "at",
+                    values: Values::Time(vec![Some(0), None]),
+                },
+                Column {
+                    name: "n",
+                    values: Values::Int(vec![Some(-5), None]),
+                },
+                Column {
+                    name: "h",
+                    values: Values::Float(vec![Some(1.5), None]),
+                },
+                Column {
+                    name: "ok",
+                    values: Values::Bool(vec![Some(true), None]),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn csv_neutralizes_formulas_and_writes_utc() {
+        let text = String::from_utf8(to_csv(&sample()).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "name,at,n,h,ok\n'=HYPERLINK(1),1970-01-01T00:00:00Z,-5,1.5,true\n,,,,\n"
+        );
+    }
+
+    #[test]
+    fn json_keeps_types_and_nulls() {
+        let v: serde_json::Value = serde_json::from_slice(&to_json(&sample()).unwrap()).unwrap();
+        assert_eq!(v[0]["name"], "=HYPERLINK(1)");
+        assert_eq!(v[0]["at"], "1970-01-01T00:00:00Z");
+        assert_eq!(v[0]["n"], -5);
+        assert_eq!(v[0]["ok"], true);
+        assert!(v[1]["n"].is_null());
+    }
+}

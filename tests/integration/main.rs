@@ -1,0 +1,6 @@
+//! Integration tests: one binary with shared helpers (ripgrep's layout).
+
+mod cli;
+mod degraded;
+mod oracle;
+mod util;
