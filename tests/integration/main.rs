@@ -2,5 +2,6 @@
 
 mod cli;
 mod degraded;
+mod demo;
 mod oracle;
 mod util;

@@ -2,13 +2,14 @@
 //! order, `git rev-list TAG --not <earlier tags>` is exactly the set it ships first.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use dorascope::git::{self, GitOptions, RepoAnalysis, RepoInput, TagFilter};
 use dorascope::model::CommitTime;
 use dorascope::progress::Progress;
 use proptest::prelude::*;
 
-use crate::util::{HOUR, Repo, T0};
+use crate::util::{HOUR, Repo, T0, git_in, ok};
 
 fn options() -> GitOptions {
     GitOptions {
@@ -21,17 +22,18 @@ fn options() -> GitOptions {
     }
 }
 
-pub fn analyze(repo: &Repo) -> RepoAnalysis {
+pub fn analyze(path: &Path) -> RepoAnalysis {
     let input = RepoInput {
-        path: repo.path.clone(),
+        path: path.to_owned(),
         label: "fixture".into(),
     };
     git::analyze(&input, &options(), &Progress::hidden()).expect("analyze")
 }
 
 /// Deployment order and shipped sets according to git alone.
-fn oracle(repo: &Repo) -> (Vec<String>, BTreeMap<String, BTreeSet<String>>) {
-    let refs = repo.run(&[
+fn oracle(path: &Path) -> (Vec<String>, BTreeMap<String, BTreeSet<String>>) {
+    let run = |args: &[&str]| ok(git_in(path).args(args));
+    let refs = run(&[
         "for-each-ref",
         "--format=%(creatordate:unix) %(refname:short)",
         "refs/tags/v*",
@@ -50,7 +52,7 @@ fn oracle(repo: &Repo) -> (Vec<String>, BTreeMap<String, BTreeSet<String>>) {
         let mut args = vec!["rev-list".to_owned(), tag.clone(), "--not".to_owned()];
         args.extend(earlier.iter().cloned());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let set: BTreeSet<String> = repo.run(&args).lines().map(str::to_owned).collect();
+        let set: BTreeSet<String> = run(&args).lines().map(str::to_owned).collect();
         shipped.insert(tag.clone(), set);
         earlier.push(tag.clone());
     }
@@ -59,8 +61,13 @@ fn oracle(repo: &Repo) -> (Vec<String>, BTreeMap<String, BTreeSet<String>>) {
 
 /// Checks order, shipped sets, merge flags, rollback flags and backlog against git.
 pub fn check_against_git(repo: &Repo) -> RepoAnalysis {
-    let ours = analyze(repo);
-    let (order, shipped) = oracle(repo);
+    check_path_against_git(&repo.path)
+}
+
+/// [`check_against_git`] for any repository path.
+pub fn check_path_against_git(path: &Path) -> RepoAnalysis {
+    let ours = analyze(path);
+    let (order, shipped) = oracle(path);
     let our_order: Vec<String> = ours.deployments.iter().map(|d| d.name.clone()).collect();
     assert_eq!(our_order, order, "deployment order");
 
@@ -76,8 +83,7 @@ pub fn check_against_git(repo: &Repo) -> RepoAnalysis {
     }
     assert_eq!(ours_by_dep, shipped, "shipped sets");
 
-    let merges: BTreeSet<String> = repo
-        .run(&["rev-list", "--merges", "--all"])
+    let merges: BTreeSet<String> = ok(git_in(path).args(["rev-list", "--merges", "--all"]))
         .lines()
         .map(str::to_owned)
         .collect();

@@ -1,0 +1,61 @@
+//! The bundled demo: it builds, it is deterministic, it has the scenarios it promises, and
+//! its attribution agrees with git.
+
+use crate::oracle::check_path_against_git;
+use crate::util::{dorascope, stderr, stdout};
+
+#[test]
+fn demo_builds_the_promised_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dorascope(&["demo", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("rollback/redeploy"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("1 changes have a negative lead time"),
+        "{}",
+        stderr(&out)
+    );
+
+    let repo = dir.path().join("repo");
+    let a = check_path_against_git(&repo);
+    let dep = |n: &str| {
+        a.deployments
+            .iter()
+            .find(|d| d.name == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    assert!(
+        (40..=60).contains(&a.deployments.len()),
+        "{} deployments",
+        a.deployments.len()
+    );
+    assert!(
+        (300..=500).contains(&a.changes.len()),
+        "{} changes",
+        a.changes.len()
+    );
+    assert!(dep("v1.20.1").rollback);
+    assert_eq!(
+        dep("v1.8.1").changes,
+        1,
+        "the hotfix ships one change from its release branch"
+    );
+    assert_eq!(dep("v1.3.0").kind, dorascope::model::DeploymentKind::Lightweight);
+    assert!(a.changes.iter().any(|c| c.is_merge));
+    assert_eq!(a.changes.iter().filter(|c| c.deployment.is_none()).count(), 2);
+    assert!(!a.deployments.iter().any(|d| d.name.starts_with("build-")));
+
+    // Same commit ids in a second build: the demo is deterministic.
+    let again = tempfile::tempdir().unwrap();
+    assert!(
+        dorascope(&["demo", again.path().to_str().unwrap()])
+            .status
+            .success()
+    );
+    let read = |d: &std::path::Path| std::fs::read_to_string(d.join("deployments.csv")).unwrap();
+    assert_eq!(read(dir.path()), read(again.path()));
+
+    // A second demo into the same directory refuses instead of mixing histories.
+    let twice = dorascope(&["demo", dir.path().to_str().unwrap()]);
+    assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
+}
