@@ -428,11 +428,3 @@ mod tests {
         assert!(a.concat().contains("This reverts commit @@MARK:"));
     }
 }
-#[cfg(test)]
-mod dump {
-    #[test]
-    #[ignore]
-    fn dump_stream() {
-        std::fs::write("/tmp/dbg/stream.fi", super::history().concat()).unwrap();
-    }
-}

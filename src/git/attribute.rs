@@ -35,6 +35,15 @@ impl Dag {
         dag
     }
 
+    /// Builds a DAG from compressed sparse rows (`start` has one more entry than nodes).
+    pub fn from_csr(parent_start: Vec<u32>, parent_idx: Vec<u32>) -> Self {
+        debug_assert_eq!(parent_start.last().copied(), Some(parent_idx.len() as u32));
+        Dag {
+            parent_start,
+            parent_idx,
+        }
+    }
+
     /// Appends the next node with its parents (which may be nodes not pushed yet).
     pub fn push_node(&mut self, parents: impl IntoIterator<Item = u32>) {
         self.parent_idx.extend(parents);

@@ -134,6 +134,9 @@ pub fn load(
         .unwrap_or_default();
     // A broken or stale commit-graph file must not stop the analysis: fall back to objects.
     let cg = repo.commit_graph_if_enabled().ok().flatten();
+    if cg.is_none() {
+        return walk_parallel(repo, tips, &shallow, path, progress);
+    }
 
     let mut g = CommitGraph::default();
     for &tip in tips {
@@ -232,4 +235,185 @@ fn fill_author_times(
         g.author_time[n as usize] = t;
     }
     Ok(())
+}
+
+/// One decoded commit, as a worker of [`walk_parallel`] records it.
+struct Visited {
+    node: u32,
+    author: i64,
+    committer: i64,
+    missing: bool,
+    parents: u8,
+}
+
+/// The walk's shared state, behind one lock taken once per commit.
+struct Walk {
+    index: gix::hashtable::HashMap<ObjectId, u32>,
+    queue: std::collections::VecDeque<(u32, ObjectId)>,
+    in_flight: usize,
+    failed: bool,
+}
+
+/// Loads the history by decoding every commit, on all of rayon's threads at once.
+///
+/// Without a commit-graph, parents are only known once a commit is decoded, so the walk is a
+/// shared work queue: each worker decodes a commit, registers its parents (giving new ones a
+/// node index) and takes the next. Feature branches and merges keep the queue wider than one,
+/// which is where the second core helps. Node numbering depends on scheduling; nothing
+/// downstream does.
+fn walk_parallel(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    shallow: &gix::hashtable::HashSet<ObjectId>,
+    path: &Path,
+    progress: &ProgressBar,
+) -> Result<CommitGraph, GitError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+
+    let mut walk = Walk {
+        index: Default::default(),
+        queue: Default::default(),
+        in_flight: 0,
+        failed: false,
+    };
+    for &tip in tips {
+        if !walk.index.contains_key(&tip) {
+            let next = walk.index.len() as u32;
+            walk.index.insert(tip, next);
+            walk.queue.push_back((next, tip));
+        }
+    }
+    let state = Mutex::new(walk);
+    let wake = Condvar::new();
+    let done = AtomicUsize::new(0);
+    let shared = repo.clone().into_sync();
+    let workers = rayon::current_num_threads().max(1);
+    let poisoned = || GitError::Read {
+        path: path.to_owned(),
+        what: "walking commits",
+        reason: "a worker thread panicked".into(),
+    };
+
+    type WorkerOut = Result<(Vec<Visited>, Vec<u32>), GitError>;
+    let outputs: Vec<WorkerOut> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> WorkerOut {
+                    let mut local = shared.to_thread_local();
+                    local.object_cache_size_if_unset(4 << 20);
+                    let mut buf = Vec::new();
+                    let mut visited = Vec::new();
+                    let mut parent_nodes = Vec::new();
+                    let mut decoded: Option<(u32, ObjectId, Option<Decoded>)> = None;
+                    loop {
+                        // Register the last commit's parents and take the next one, in one lock.
+                        let (node, id) = {
+                            let mut w = state.lock().map_err(|_| poisoned())?;
+                            if let Some((node, id, d)) = decoded.take() {
+                                let parents = match &d {
+                                    Some(d) if !shallow.contains(&id) => d.parents.as_slice(),
+                                    _ => &[],
+                                };
+                                for p in parents {
+                                    let next = w.index.len() as u32;
+                                    let n = *w.index.entry(*p).or_insert_with(|| next);
+                                    if n == next {
+                                        w.queue.push_back((n, *p));
+                                        wake.notify_one();
+                                    }
+                                    parent_nodes.push(n);
+                                }
+                                w.in_flight -= 1;
+                                visited.push(Visited {
+                                    node,
+                                    author: d.as_ref().map_or(0, |d| d.author),
+                                    committer: d.as_ref().map_or(0, |d| d.committer),
+                                    missing: d.is_none(),
+                                    parents: parents.len().min(u8::MAX as usize) as u8,
+                                });
+                            }
+                            loop {
+                                if w.failed {
+                                    return Ok((visited, parent_nodes));
+                                }
+                                if let Some(next) = w.queue.pop_front() {
+                                    w.in_flight += 1;
+                                    break next;
+                                }
+                                if w.in_flight == 0 {
+                                    wake.notify_all();
+                                    return Ok((visited, parent_nodes));
+                                }
+                                w = wake.wait(w).map_err(|_| poisoned())?;
+                            }
+                        };
+                        match read_commit(&local.objects, &id, &mut buf, path) {
+                            Ok(d) => decoded = Some((node, id, d)),
+                            Err(e) => {
+                                if let Ok(mut w) = state.lock() {
+                                    w.failed = true;
+                                }
+                                wake.notify_all();
+                                return Err(e);
+                            }
+                        }
+                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if n % 8192 == 0 {
+                            progress.set_position(n as u64);
+                        }
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(poisoned())))
+            .collect()
+    });
+
+    let walk = state.into_inner().map_err(|_| poisoned())?;
+    let n = walk.index.len();
+    let mut g = CommitGraph {
+        ids: vec![ObjectId::null(repo.object_hash()); n],
+        author_time: vec![0; n],
+        commit_time: vec![0; n],
+        missing: vec![false; n],
+        ..Default::default()
+    };
+    for (id, &node) in &walk.index {
+        g.ids[node as usize] = *id;
+    }
+    g.index = walk.index;
+    // Parents in node order (compressed sparse rows), from the workers' lists.
+    let mut degree = vec![0u32; n];
+    let mut outs = Vec::with_capacity(outputs.len());
+    for out in outputs {
+        let (visited, parents) = out?;
+        for v in &visited {
+            let i = v.node as usize;
+            degree[i] = u32::from(v.parents);
+            g.author_time[i] = v.author;
+            g.commit_time[i] = v.committer;
+            g.missing[i] = v.missing;
+        }
+        outs.push((visited, parents));
+    }
+    let mut start = vec![0u32; n + 1];
+    for i in 0..n {
+        start[i + 1] = start[i] + degree[i];
+    }
+    let mut flat = vec![0u32; start[n] as usize];
+    for (visited, parents) in &outs {
+        let mut at = 0usize;
+        for v in visited {
+            let k = usize::from(v.parents);
+            let s = start[v.node as usize] as usize;
+            flat[s..s + k].copy_from_slice(&parents[at..at + k]);
+            at += k;
+        }
+    }
+    g.dag = Dag::from_csr(start, flat);
+    progress.set_position(n as u64);
+    Ok(g)
 }
