@@ -124,6 +124,7 @@ impl InputArgs {
                 include_backlog: self.include_backlog,
                 since,
                 until,
+                collect_changes: true,
             },
         })
     }

@@ -28,20 +28,24 @@ use progress::Progress;
 pub fn run(cli: Cli) -> Result<()> {
     let progress = Progress::new(cli.quiet);
     match cli.command {
-        Command::Changes(args) => table_command(&args, &progress, |a| report::changes_table(&a.changes)),
-        Command::Deployments(args) => {
-            table_command(&args, &progress, |a| report::deployments_table(&a.deployments))
+        Command::Changes(args) => {
+            table_command(&args, true, &progress, |a| report::changes_table(&a.changes))
         }
+        Command::Deployments(args) => table_command(&args, false, &progress, |a| {
+            report::deployments_table(&a.deployments)
+        }),
         Command::Demo(args) => demo(args.dir, &progress),
     }
 }
 
 fn table_command(
     args: &TableArgs,
+    needs_changes: bool,
     progress: &Progress,
     table: impl Fn(&RepoAnalysis) -> report::Table,
 ) -> Result<()> {
-    let settings = args.input.settings()?;
+    let mut settings = args.input.settings()?;
+    settings.git.collect_changes = needs_changes;
     if let Some(out) = args.output.as_deref() {
         check_output_dir(out)?;
     }

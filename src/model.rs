@@ -1,7 +1,47 @@
 //! The normalized records that cross module boundaries. They carry no gix or polars types:
 //! the git module produces them, the report module writes them.
 
+use std::sync::Arc;
+
 use serde::Serialize;
+
+/// A commit id: 20 bytes, written as 40 lowercase hex digits. Kept as bytes so that a
+/// million changes do not mean a million small string allocations.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sha(pub [u8; 20]);
+
+impl std::fmt::Display for Sha {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Sha {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl PartialEq<str> for Sha {
+    fn eq(&self, other: &str) -> bool {
+        other.len() == 40 && self.to_string() == other
+    }
+}
+
+impl PartialEq<String> for Sha {
+    fn eq(&self, other: &String) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl Serialize for Sha {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 /// Which commit timestamp counts as a change's time (`--commit-time`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
@@ -37,10 +77,10 @@ impl DeploymentKind {
 /// One commit of the analysed history with its first deployment, if any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// Repository label (the `repo` column).
-    pub repo: String,
-    /// Full commit id, lowercase hex.
-    pub sha: String,
+    /// Repository label (the `repo` column), shared by all its rows.
+    pub repo: Arc<str>,
+    /// Full commit id.
+    pub sha: Sha,
     /// Author time, seconds since the Unix epoch.
     pub author_time: i64,
     /// Committer time, seconds since the Unix epoch.
@@ -48,7 +88,7 @@ pub struct Change {
     /// More than one parent.
     pub is_merge: bool,
     /// Name of the deployment that first shipped it; `None` while undeployed.
-    pub deployment: Option<String>,
+    pub deployment: Option<Arc<str>>,
     /// Time of that deployment.
     pub deployed_at: Option<i64>,
     /// Deployment time minus the change time chosen by `--commit-time`; negative on clock skew.

@@ -7,9 +7,10 @@ pub mod graph;
 pub mod tags;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::GitError;
-use crate::model::{Change, CommitTime, Deployment, RepoQuality};
+use crate::model::{Change, CommitTime, Deployment, RepoQuality, Sha};
 use crate::progress::Progress;
 use crate::stats::median_i64;
 pub use tags::TagFilter;
@@ -29,6 +30,9 @@ pub struct GitOptions {
     pub since: Option<i64>,
     /// Report deployments strictly before this time.
     pub until: Option<i64>,
+    /// Build per-change records (the `changes` table); counts and statistics are computed
+    /// either way.
+    pub collect_changes: bool,
 }
 
 /// The records from one repository.
@@ -65,12 +69,22 @@ pub fn open(path: &Path) -> Result<gix::Repository, GitError> {
     })
 }
 
+/// The id as our own type (only SHA-1 repositories are compiled in: 20 bytes).
+fn sha_of(id: &gix::ObjectId) -> Sha {
+    let mut bytes = [0u8; 20];
+    for (b, v) in bytes.iter_mut().zip(id.as_slice()) {
+        *b = *v;
+    }
+    Sha(bytes)
+}
+
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).trim().to_owned()
 }
 
 /// A deployment candidate with its resolved time, before ranking.
 struct Candidate {
+    name: Arc<str>,
     tag: tags::TagRecord,
     node: u32,
     time: i64,
@@ -144,7 +158,12 @@ fn attribute_records(
             reason: format!("tag {} was not loaded", tag.name),
         })?;
         let time = tag.tagger_time.unwrap_or(graph.commit_time[node as usize]);
-        candidates.push(Candidate { tag, node, time });
+        candidates.push(Candidate {
+            name: tag.name.as_str().into(),
+            tag,
+            node,
+            time,
+        });
     }
     candidates.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.tag.name.cmp(&b.tag.name)));
     let deployed: Vec<(u32, u32)> = candidates
@@ -189,6 +208,10 @@ fn attribute_records(
     }
 
     let mut out = RepoAnalysis::default();
+    let label: Arc<str> = input.label.as_str().into();
+    if opts.collect_changes {
+        out.changes.reserve_exact(graph.len());
+    }
     for (rank, nodes) in per_rank.iter_mut().enumerate() {
         nodes.sort_by(|&a, &b| {
             change_time(a as usize)
@@ -219,18 +242,19 @@ fn attribute_records(
             } else if !is_merge || opts.include_merges {
                 quality.undeployed_changes += 1;
             }
-            let listed = match dep {
-                Some(_) => reported,
-                None => opts.until.is_none(),
-            };
+            let listed = opts.collect_changes
+                && match dep {
+                    Some(_) => reported,
+                    None => opts.until.is_none(),
+                };
             if listed {
                 out.changes.push(Change {
-                    repo: input.label.clone(),
-                    sha: graph.ids[i].to_string(),
+                    repo: label.clone(),
+                    sha: sha_of(&graph.ids[i]),
                     author_time: graph.author_time[i],
                     commit_time: graph.commit_time[i],
                     is_merge,
-                    deployment: dep.map(|d| d.tag.name.clone()),
+                    deployment: dep.map(|d| d.name.clone()),
                     deployed_at: dep.map(|d| d.time),
                     lead_time_seconds: lead,
                     backlog: dep.is_some() && backlog,

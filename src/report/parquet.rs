@@ -11,7 +11,10 @@ pub fn to_parquet(table: &Table) -> Result<Vec<u8>, String> {
     for c in &table.columns {
         let name: PlSmallStr = c.name.into();
         let series = match &c.values {
-            Values::Str(v) => Series::new(name, v.as_slice()),
+            Values::Str(v) => {
+                let refs: Vec<Option<&str>> = v.iter().map(|s| s.as_deref()).collect();
+                Series::new(name, refs)
+            }
             Values::Int(v) => Series::new(name, v.as_slice()),
             Values::Float(v) => Series::new(name, v.as_slice()),
             Values::Bool(v) => Series::new(name, v.as_slice()),

@@ -1,13 +1,16 @@
 //! A typed, column-oriented table: the one shape every writer understands, so CSV, JSON and
 //! Parquet always carry the same columns in the same order with the same types.
 
+use std::sync::Arc;
+
 use crate::model::{Change, Deployment};
 
 /// The values of one column. `None` is a missing value (empty in CSV, null elsewhere).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
-    /// Text.
-    Str(Vec<Option<String>>),
+    /// Text; shared strings, so a repository or deployment name repeated over a million
+    /// rows is stored once.
+    Str(Vec<Option<Arc<str>>>),
     /// An instant, seconds since the Unix epoch, written as UTC.
     Time(Vec<Option<i64>>),
     /// A whole number.
@@ -69,12 +72,12 @@ fn hours(seconds: Option<i64>) -> Option<f64> {
 
 /// The per-change table (DESIGN.md §5).
 pub fn changes_table(changes: &[Change]) -> Table {
-    let s = |f: fn(&Change) -> Option<String>| Values::Str(changes.iter().map(f).collect());
+    let s = |f: fn(&Change) -> Option<Arc<str>>| Values::Str(changes.iter().map(f).collect());
     let lead: Vec<Option<i64>> = changes.iter().map(|c| c.lead_time_seconds).collect();
     Table {
         columns: vec![
             col("repo", s(|c| Some(c.repo.clone()))),
-            col("sha", s(|c| Some(c.sha.clone()))),
+            col("sha", s(|c| Some(c.sha.to_string().into()))),
             col(
                 "author_time",
                 Values::Time(changes.iter().map(|c| Some(c.author_time)).collect()),
@@ -108,7 +111,8 @@ pub fn changes_table(changes: &[Change]) -> Table {
 /// The per-deployment table (DESIGN.md §5).
 pub fn deployments_table(deployments: &[Deployment]) -> Table {
     let d = deployments;
-    let s = |f: fn(&Deployment) -> Option<String>| Values::Str(d.iter().map(f).collect());
+    let s =
+        |f: fn(&Deployment) -> Option<String>| Values::Str(d.iter().map(|x| f(x).map(Arc::from)).collect());
     let median: Vec<Option<i64>> = d.iter().map(|x| x.lead_time_median_seconds).collect();
     let max: Vec<Option<i64>> = d.iter().map(|x| x.lead_time_max_seconds).collect();
     Table {

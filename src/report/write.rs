@@ -1,7 +1,7 @@
 //! Encoding tables as CSV, JSON or Parquet and writing them whole: to a file through a
 //! temporary file and a rename (never a half-written file), or to stdout in one write.
 
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use super::table::{Table, Values};
@@ -38,12 +38,10 @@ fn float_text(x: f64) -> String {
     }
 }
 
-/// Encodes a table as CSV.
-pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let internal = |e: csv::Error| Error::Internal(format!("encoding CSV: {e}"));
-    w.write_record(table.columns.iter().map(|c| c.name))
-        .map_err(internal)?;
+/// Writes a table as CSV.
+fn csv_to(table: &Table, w: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(table.columns.iter().map(|c| c.name))?;
     let mut row: Vec<String> = Vec::with_capacity(table.columns.len());
     for r in 0..table.rows() {
         row.clear();
@@ -59,49 +57,59 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
                 Values::Bool(v) => v[r].map(|x| x.to_string()).unwrap_or_default(),
             });
         }
-        w.write_record(&row).map_err(internal)?;
+        w.write_record(&row)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Internal(format!("encoding CSV: {e}")))
+    w.flush()
 }
 
-/// Encodes a table as a JSON array of objects.
-pub fn to_json(table: &Table) -> Result<Vec<u8>> {
+/// Writes a table as a JSON array of objects, one object per line.
+fn json_to(table: &Table, w: &mut dyn Write) -> io::Result<()> {
     use serde_json::{Map, Value};
-    let rows: Vec<Value> = (0..table.rows())
-        .map(|r| {
-            let mut obj = Map::with_capacity(table.columns.len());
-            for c in &table.columns {
-                let v = match &c.values {
-                    Values::Str(v) => v[r].clone().map_or(Value::Null, Value::String),
-                    Values::Time(v) => v[r].map_or(Value::Null, |t| Value::String(rfc3339(t))),
-                    Values::Int(v) => v[r].map_or(Value::Null, Value::from),
-                    Values::Float(v) => v[r].map_or(Value::Null, Value::from),
-                    Values::Bool(v) => v[r].map_or(Value::Null, Value::Bool),
-                };
-                obj.insert(c.name.to_owned(), v);
-            }
-            Value::Object(obj)
-        })
-        .collect();
-    let mut out = serde_json::to_vec_pretty(&rows).map_err(|e| Error::Internal(e.to_string()))?;
-    out.push(b'\n');
-    Ok(out)
+    w.write_all(b"[")?;
+    for r in 0..table.rows() {
+        let mut obj = Map::with_capacity(table.columns.len());
+        for c in &table.columns {
+            let v = match &c.values {
+                Values::Str(v) => v[r]
+                    .as_deref()
+                    .map_or(Value::Null, |s| Value::String(s.to_owned())),
+                Values::Time(v) => v[r].map_or(Value::Null, |t| Value::String(rfc3339(t))),
+                Values::Int(v) => v[r].map_or(Value::Null, Value::from),
+                Values::Float(v) => v[r].map_or(Value::Null, Value::from),
+                Values::Bool(v) => v[r].map_or(Value::Null, Value::Bool),
+            };
+            obj.insert(c.name.to_owned(), v);
+        }
+        w.write_all(if r == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *w, &obj)?;
+    }
+    w.write_all(b"\n]\n")
 }
 
-/// Encodes a table in the given format.
-pub fn encode(table: &Table, format: Format) -> Result<Vec<u8>> {
+/// Writes a table in the given format. Rows stream out as they are encoded (CSV, JSON), so a
+/// million-row table never sits in memory twice; Parquet is built whole by its writer.
+pub fn encode_to(table: &Table, format: Format, w: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Csv => to_csv(table),
-        Format::Json => to_json(table),
+        Format::Csv => csv_to(table, w),
+        Format::Json => json_to(table, w),
         Format::Parquet => {
-            super::parquet::to_parquet(table).map_err(|e| Error::Internal(format!("encoding Parquet: {e}")))
+            let bytes = super::parquet::to_parquet(table)
+                .map_err(|e| io::Error::other(format!("encoding Parquet: {e}")))?;
+            w.write_all(&bytes)
         }
     }
 }
 
-/// Writes bytes to `path` atomically: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Encodes a table into memory.
+pub fn encode(table: &Table, format: Format) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    encode_to(table, format, &mut out).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(out)
+}
+
+/// Writes `path` atomically: `fill` writes a temporary file beside it, which is renamed over
+/// `path` only once complete. On any error the temporary file is removed.
+pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -112,9 +120,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .to_string_lossy();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
+        .and_then(|f| {
+            let mut w = io::BufWriter::with_capacity(1 << 16, f);
+            fill(&mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()
         })
         .and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
@@ -127,26 +136,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Writes a table to `out` (a path, or stdout for `None` / `-`).
 pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {
     let to_stdout = out.is_none_or(|p| p == Path::new("-"));
-    if to_stdout && format == Format::Parquet && std::io::stdout().is_terminal() {
+    if to_stdout && format == Format::Parquet && io::stdout().is_terminal() {
         return Err(Error::Usage(
             "refusing to write Parquet to a terminal: give -o FILE or redirect stdout".into(),
         ));
     }
-    let bytes = encode(table, format)?;
     match out {
-        Some(p) if !to_stdout => write_atomic(p, &bytes),
-        _ => write_stdout(&bytes),
+        Some(p) if !to_stdout => write_atomic(p, |w| encode_to(table, format, w)),
+        _ => stdout_with(|w| encode_to(table, format, w)),
     }
 }
 
-/// Writes all bytes to stdout; a closed pipe (`| head`) is not an error.
-pub fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
+/// Writes to stdout through a buffer; a closed pipe (`| head`) is not an error.
+fn stdout_with(fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match fill(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::output("-", e)),
     }
+}
+
+/// Writes all bytes to stdout; a closed pipe is not an error.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    stdout_with(|w| w.write_all(bytes))
 }
 
 #[cfg(test)]
@@ -183,7 +196,7 @@ mod tests {
 
     #[test]
     fn csv_neutralizes_formulas_and_writes_utc() {
-        let text = String::from_utf8(to_csv(&sample()).unwrap()).unwrap();
+        let text = String::from_utf8(encode(&sample(), Format::Csv).unwrap()).unwrap();
         assert_eq!(
             text,
             "name,at,n,h,ok\n'=HYPERLINK(1),1970-01-01T00:00:00Z,-5,1.5,true\n,,,,\n"
@@ -192,7 +205,7 @@ mod tests {
 
     #[test]
     fn json_keeps_types_and_nulls() {
-        let v: serde_json::Value = serde_json::from_slice(&to_json(&sample()).unwrap()).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&encode(&sample(), Format::Json).unwrap()).unwrap();
         assert_eq!(v[0]["name"], "=HYPERLINK(1)");
         assert_eq!(v[0]["at"], "1970-01-01T00:00:00Z");
         assert_eq!(v[0]["n"], -5);

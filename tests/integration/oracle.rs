@@ -19,6 +19,7 @@ fn options() -> GitOptions {
         include_backlog: false,
         since: None,
         until: None,
+        collect_changes: true,
     }
 }
 
@@ -76,9 +77,9 @@ pub fn check_path_against_git(path: &Path) -> RepoAnalysis {
     for c in &ours.changes {
         if let Some(d) = &c.deployment {
             ours_by_dep
-                .get_mut(d)
+                .get_mut(&**d)
                 .expect("known deployment")
-                .insert(c.sha.clone());
+                .insert(c.sha.to_string());
         }
     }
     assert_eq!(ours_by_dep, shipped, "shipped sets");
@@ -88,7 +89,12 @@ pub fn check_path_against_git(path: &Path) -> RepoAnalysis {
         .map(str::to_owned)
         .collect();
     for c in &ours.changes {
-        assert_eq!(c.is_merge, merges.contains(&c.sha), "is_merge of {}", c.sha);
+        assert_eq!(
+            c.is_merge,
+            merges.contains(&c.sha.to_string()),
+            "is_merge of {}",
+            c.sha
+        );
         assert_eq!(
             c.backlog,
             c.deployment.as_deref() == order.first().map(String::as_str)
