@@ -27,7 +27,13 @@ impl std::fmt::Debug for Sha {
 
 impl PartialEq<str> for Sha {
     fn eq(&self, other: &str) -> bool {
-        other.len() == 40 && self.to_string() == other
+        other.len() == 40
+            && self.0.iter().zip(other.as_bytes().chunks(2)).all(|(b, hex)| {
+                std::str::from_utf8(hex)
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    == Some(*b)
+            })
     }
 }
 
