@@ -109,7 +109,21 @@ pub fn encode(table: &Table, format: Format) -> Result<Vec<u8>> {
 
 /// Writes `path` atomically: `fill` writes a temporary file beside it, which is renamed over
 /// `path` only once complete. On any error the temporary file is removed.
+///
+/// A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is
+/// written in place: renaming over it would replace the device with a file.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|f| {
+                let mut w = io::BufWriter::with_capacity(1 << 16, f);
+                fill(&mut w)?;
+                w.flush()
+            })
+            .map_err(|e| Error::output(path, e));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

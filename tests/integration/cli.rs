@@ -198,3 +198,14 @@ fn errors_are_one_line_with_exit_codes() {
     let usage = dorascope(&["deployments", "--format", "xml"]);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn output_to_a_device_writes_in_place() {
+    // Renaming a temporary file over /dev/null would replace the device with a regular file.
+    let r = small_repo();
+    let out = dorascope(&["deployments", "--repo", &repo_arg(&r), "-o", "/dev/null"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(!meta.is_file(), "/dev/null is still a device");
+    assert_eq!(std::fs::read("/dev/null").unwrap().len(), 0);
+}
