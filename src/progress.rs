@@ -4,34 +4,35 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-/// Hands out progress bars, or hidden ones when progress is off.
-#[derive(Debug, Clone, Copy)]
+/// Hands out progress bars, or hidden ones when progress is off. Bars share one
+/// [`MultiProgress`], so repositories read in parallel each get their own line.
+#[derive(Debug, Clone)]
 pub struct Progress {
-    enabled: bool,
+    multi: Option<MultiProgress>,
 }
 
 impl Progress {
     /// Progress on stderr if it is a terminal and `quiet` is false.
     pub fn new(quiet: bool) -> Self {
         Progress {
-            enabled: !quiet && std::io::stderr().is_terminal(),
+            multi: (!quiet && std::io::stderr().is_terminal()).then(MultiProgress::new),
         }
     }
 
     /// No progress at all (tests, library use).
     pub fn hidden() -> Self {
-        Progress { enabled: false }
+        Progress { multi: None }
     }
 
     /// A bar counting items of unknown total.
     pub fn counter(&self, message: &str) -> ProgressBar {
-        if !self.enabled {
+        let Some(multi) = &self.multi else {
             return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::new_spinner().with_message(message.to_owned());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {human_pos} ({per_sec})") {
+        };
+        let bar = multi.add(ProgressBar::new_spinner().with_message(message.to_owned()));
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {human_pos} ({elapsed})") {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(120));
@@ -40,16 +41,19 @@ impl Progress {
 
     /// A spinner for a step without a count.
     pub fn spinner(&self, message: &str) -> ProgressBar {
-        if !self.enabled {
+        let Some(multi) = &self.multi else {
             return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::new_spinner().with_message(message.to_owned());
+        };
+        let bar = multi.add(ProgressBar::new_spinner().with_message(message.to_owned()));
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
     }
 
     /// Prints a warning line on stderr without tearing a bar that is being drawn.
     pub fn warn(&self, message: &str) {
-        eprintln!("warning: {message}");
+        match &self.multi {
+            Some(multi) => multi.suspend(|| eprintln!("warning: {message}")),
+            None => eprintln!("warning: {message}"),
+        }
     }
 }
