@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
+use crate::exports::ExportFiles;
 use crate::git::{GitOptions, RepoInput, TagFilter};
+use crate::import::{Format as ExportFormat, ImportOptions, Zone};
 use crate::model::CommitTime;
 use crate::report::Format;
 use crate::time::{Bound, parse_bound};
@@ -30,6 +32,10 @@ pub enum Command {
     Changes(TableArgs),
     /// The per-deployment table: what each deployment shipped, its lead times, rollbacks.
     Deployments(TableArgs),
+    /// The per-incident table, from incident and alarm exports (--incidents).
+    Incidents(TableArgs),
+    /// Read export files and report, per file: format, record counts, time range, problems.
+    Check(CheckArgs),
     /// Build the bundled sample repository and compute the tables on it.
     Demo(DemoArgs),
 }
@@ -39,7 +45,8 @@ pub enum Command {
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
     /// A git repository (work tree or bare); repeat for several, analysed in parallel.
-    #[arg(long = "repo", value_name = "DIR", default_value = ".")]
+    /// Default: the current directory.
+    #[arg(long = "repo", value_name = "DIR")]
     pub repos: Vec<PathBuf>,
     /// Tags that are production deployments.
     #[arg(long, value_name = "GLOB", default_value = "v*")]
@@ -62,6 +69,82 @@ pub struct InputArgs {
     /// Keep the history shipped by the first deployment in lead-time statistics.
     #[arg(long)]
     pub include_backlog: bool,
+    /// Exports options.
+    #[command(flatten)]
+    pub exports: ExportArgs,
+}
+
+/// Export files and how to read them.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Exports")]
+pub struct ExportArgs {
+    /// A deployment export (GitLab, GitHub, CodePipeline, Jenkins, DevLake, canonical CSV/JSON);
+    /// repeatable. Deployments then come from exports instead of tags.
+    #[arg(long = "deployments", value_name = "FILE")]
+    pub deployments: Vec<PathBuf>,
+    /// Read every --deployments file as this format instead of detecting it.
+    #[arg(long, value_name = "FORMAT")]
+    pub deployments_format: Option<ExportFormat>,
+    /// An incident or alarm export (PagerDuty, Opsgenie, Jira CSV, ServiceNow, GitLab/GitHub
+    /// issues, CloudWatch alarm history, canonical CSV/JSON); repeatable.
+    #[arg(long = "incidents", value_name = "FILE")]
+    pub incidents: Vec<PathBuf>,
+    /// Read every --incidents file as this format instead of detecting it.
+    #[arg(long, value_name = "FORMAT")]
+    pub incidents_format: Option<ExportFormat>,
+    /// A merge-request export (GitLab merge requests or commits, GitHub pulls); repeatable.
+    #[arg(long = "merge-requests", value_name = "FILE")]
+    pub merge_requests: Vec<PathBuf>,
+    /// Production environment names (case-insensitive); repeatable.
+    #[arg(long = "environment", value_name = "NAME", default_values_t = ["production".to_string(), "prod".to_string()])]
+    pub environments: Vec<String>,
+    /// Time zone of timestamps that carry none (IANA name like Europe/Berlin, UTC, or +02:00).
+    /// Without it such timestamps are an error, never a guess.
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
+    /// Stop at the first bad record instead of skipping and counting it.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl ExportArgs {
+    /// Validated export settings.
+    pub fn files(&self) -> Result<ExportFiles> {
+        let zone = self
+            .timezone
+            .as_deref()
+            .map(|t| Zone::parse(t).map_err(|e| Error::Usage(format!("--timezone: {e}"))))
+            .transpose()?;
+        Ok(ExportFiles {
+            deployments: self.deployments.clone(),
+            deployments_format: self.deployments_format,
+            incidents: self.incidents.clone(),
+            incidents_format: self.incidents_format,
+            merge_requests: self.merge_requests.clone(),
+            environments: self.environments.clone(),
+            options: ImportOptions {
+                zone,
+                strict: self.strict,
+            },
+        })
+    }
+}
+
+/// `dorascope check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Export files to check.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Read every file as this format instead of detecting it.
+    #[arg(long = "as", value_name = "FORMAT")]
+    pub format: Option<ExportFormat>,
+    /// Time zone of timestamps that carry none.
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A table command's arguments.
@@ -94,6 +177,10 @@ pub struct Settings {
     pub repos: Vec<RepoInput>,
     /// Attribution options.
     pub git: GitOptions,
+    /// Export files.
+    pub exports: ExportFiles,
+    /// Whether `--repo` was given (otherwise the current directory is tried).
+    pub repo_given: bool,
 }
 
 impl InputArgs {
@@ -115,8 +202,16 @@ impl InputArgs {
         {
             return Err(Error::Usage("--since must be before --until".into()));
         }
+        let repo_given = !self.repos.is_empty();
+        let repos = if repo_given {
+            self.repos.clone()
+        } else {
+            vec![PathBuf::from(".")]
+        };
         Ok(Settings {
-            repos: label_repos(&self.repos),
+            exports: self.exports.files()?,
+            repo_given,
+            repos: label_repos(&repos),
             git: GitOptions {
                 tags,
                 commit_time: self.commit_time,
@@ -125,6 +220,7 @@ impl InputArgs {
                 since,
                 until,
                 collect_changes: true,
+                exports: None,
             },
         })
     }

@@ -5,10 +5,13 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod exports;
 pub mod git;
+pub mod import;
 pub mod model;
 pub mod progress;
 pub mod report;
@@ -34,6 +37,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Deployments(args) => table_command(&args, false, &progress, |a| {
             report::deployments_table(&a.deployments)
         }),
+        Command::Incidents(args) => incidents_command(&args),
+        Command::Check(args) => check::run(&args),
         Command::Demo(args) => demo(args.dir, &progress),
     }
 }
@@ -48,6 +53,21 @@ fn table_command(
     settings.git.collect_changes = needs_changes;
     if let Some(out) = args.output.as_deref() {
         check_output_dir(out)?;
+    }
+    // Exports are read and checked before any history is walked.
+    let exports = settings.exports.read()?;
+    warn_exports(&exports, progress);
+    if !settings.exports.deployments.is_empty() {
+        let (deployments, no_commit) = exports.for_attribution();
+        for w in no_commit.iter().take(5) {
+            progress.warn(w);
+        }
+        if deployments.is_empty() {
+            return Err(Error::Input(
+                "no production deployment in the --deployments files names a commit".into(),
+            ));
+        }
+        settings.git.exports = Some(std::sync::Arc::new(deployments));
     }
     let analysis = analyze_all(&settings, progress)?;
     report::write_table(&table(&analysis), args.format, args.output.as_deref())
@@ -85,8 +105,59 @@ pub fn analyze_all(settings: &Settings, progress: &Progress) -> Result<RepoAnaly
     Ok(all)
 }
 
+fn warn_exports(e: &exports::Exports, progress: &Progress) {
+    for f in &e.files {
+        if !f.problems.is_empty() {
+            progress.warn(&format!(
+                "{}: skipped {} bad records (first: {}); `dorascope check {}` lists them all, --strict stops at the first",
+                f.file,
+                f.problems.len(),
+                f.problems[0],
+                f.file
+            ));
+        }
+    }
+    if e.duplicates > 0 {
+        progress.warn(&format!(
+            "{} duplicate records across the exports were read once",
+            e.duplicates
+        ));
+    }
+}
+
+/// `dorascope incidents`: the per-incident table from the incident exports.
+fn incidents_command(args: &TableArgs) -> Result<()> {
+    let settings = args.input.settings()?;
+    if settings.exports.incidents.is_empty() {
+        return Err(Error::Usage(
+            "dorascope incidents needs at least one --incidents FILE".into(),
+        ));
+    }
+    if let Some(out) = args.output.as_deref() {
+        check_output_dir(out)?;
+    }
+    let exports = settings.exports.read()?;
+    warn_exports(&exports, &Progress::new(true));
+    report::write_table(
+        &report::incidents_table(&exports.incidents),
+        args.format,
+        args.output.as_deref(),
+    )
+}
+
 fn warn_quality(a: &RepoAnalysis, progress: &Progress) {
     let q = &a.quality;
+    const SHOWN_UNRESOLVED: usize = 5;
+    for u in q.unresolved_deployments.iter().take(SHOWN_UNRESOLVED) {
+        progress.warn(&format!("{}: {u}", q.repo));
+    }
+    if q.unresolved_deployments.len() > SHOWN_UNRESOLVED {
+        progress.warn(&format!(
+            "{}: {} more deployments name commits that are not in the repository",
+            q.repo,
+            q.unresolved_deployments.len() - SHOWN_UNRESOLVED
+        ));
+    }
     if q.shallow {
         progress.warn(&format!(
             "{}: shallow clone: history stops at the clone's boundary, so the first deployment's backlog \
@@ -131,17 +202,14 @@ fn demo(dir: Option<PathBuf>, progress: &Progress) -> Result<()> {
     let bar = progress.spinner("building the demo repository");
     let repo = demo::build_repository(&dir)?;
     bar.finish_and_clear();
-    let args = cli::InputArgs {
-        repos: vec![repo.clone()],
-        deploy_tags: "v*".into(),
-        exclude_tags: Vec::new(),
-        since: None,
-        until: None,
-        commit_time: model::CommitTime::Author,
-        include_merges: false,
-        include_backlog: false,
+    // The demo runs exactly what `dorascope changes --repo DIR/repo` runs.
+    let repo_arg = repo.display().to_string();
+    let parsed = <Cli as clap::Parser>::try_parse_from(["dorascope", "changes", "--repo", repo_arg.as_str()])
+        .map_err(|e| Error::Internal(format!("demo arguments: {e}")))?;
+    let Command::Changes(args) = parsed.command else {
+        return Err(Error::Internal("demo arguments: not the changes command".into()));
     };
-    let analysis = analyze_all(&args.settings()?, progress)?;
+    let analysis = analyze_all(&args.input.settings()?, progress)?;
     let changes = dir.join("changes.csv");
     let deployments = dir.join("deployments.csv");
     report::write_table(
@@ -154,13 +222,39 @@ fn demo(dir: Option<PathBuf>, progress: &Progress) -> Result<()> {
         report::Format::Csv,
         Some(&deployments),
     )?;
+    // The sample exports a deploy tool and an incident tracker would have written for this
+    // history (samples/demo/), and the incident table read from them.
+    let exports_dir = dir.join("exports");
+    std::fs::create_dir_all(&exports_dir).map_err(|e| Error::output(&exports_dir, e))?;
+    for (name, body) in [
+        ("deployments.csv", include_str!("../samples/demo/deployments.csv")),
+        ("incidents.csv", include_str!("../samples/demo/incidents.csv")),
+    ] {
+        report::write::write_atomic(&exports_dir.join(name), |w| w.write_all(body.as_bytes()))?;
+    }
+    let incidents_path = dir.join("incidents.csv");
+    let files = exports::ExportFiles {
+        incidents: vec![exports_dir.join("incidents.csv")],
+        environments: vec!["production".into()],
+        ..Default::default()
+    };
+    let read = files.read()?;
+    report::write_table(
+        &report::incidents_table(&read.incidents),
+        report::Format::Csv,
+        Some(&incidents_path),
+    )?;
     let text = report::summary::deployments_text(&analysis.deployments, &analysis.changes);
     let text = format!(
-        "{text}\nrepository:  {}\nchanges:     {}\ndeployments: {}\n\nTry: dorascope deployments --repo {}\n",
+        "{text}\nrepository:  {}\nchanges:     {}\ndeployments: {}\nincidents:   {}\nexports:     {}\n\n\
+         Try: dorascope deployments --repo {} --deployments {}\n",
         repo.display(),
         changes.display(),
         deployments.display(),
-        repo.display()
+        incidents_path.display(),
+        exports_dir.display(),
+        repo.display(),
+        exports_dir.join("deployments.csv").display()
     );
     report::write::write_stdout(text.as_bytes())
 }

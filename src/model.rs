@@ -68,6 +68,8 @@ pub enum DeploymentKind {
     Annotated,
     /// A lightweight tag: the tagged commit's committer time.
     Lightweight,
+    /// A record from a deployment export: its finish time.
+    Export,
 }
 
 impl DeploymentKind {
@@ -76,6 +78,7 @@ impl DeploymentKind {
         match self {
             DeploymentKind::Annotated => "annotated",
             DeploymentKind::Lightweight => "lightweight",
+            DeploymentKind::Export => "export",
         }
     }
 }
@@ -152,8 +155,126 @@ pub struct RepoQuality {
     pub backlog_changes: u64,
     /// Changes reachable from HEAD that no deployment has shipped yet.
     pub undeployed_changes: u64,
+    /// Export deployments whose commit is not in this repository, with the reason.
+    pub unresolved_deployments: Vec<String>,
     /// Whether a commit-graph file was used to read the history.
     pub used_commit_graph: bool,
     /// Commits read.
     pub commits: u64,
+}
+
+/// An instant from an export: exact to the nanosecond, always UTC.
+pub type Instant = chrono::DateTime<chrono::Utc>;
+
+/// Where a record was read, for messages: `file:line` or `file: record N`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file as the user named it.
+    pub file: Arc<str>,
+    /// 1-based line, where the format has lines (CSV, JSON Lines).
+    pub line: Option<u64>,
+    /// 1-based record number within the file.
+    pub record: u64,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file),
+            None => write!(f, "{}: record {}", self.file, self.record),
+        }
+    }
+}
+
+/// How an export names the deployed commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", content = "value", rename_all = "lowercase")]
+pub enum CommitRef {
+    /// A full or abbreviated commit id.
+    Sha(String),
+    /// A tag or branch name (resolved in the repository).
+    Ref(String),
+}
+
+/// The outcome a CI/CD tool reported for a deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeployStatus {
+    /// Finished successfully.
+    Success,
+    /// Finished and failed (error, failure).
+    Failed,
+    /// Stopped before finishing (cancelled, aborted, superseded).
+    Cancelled,
+    /// Not finished yet (queued, running, pending).
+    Running,
+}
+
+/// A deployment read from an export, before it is mapped to a commit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeploymentRecord {
+    /// The tool's id for the deployment (or run, execution, build).
+    pub id: String,
+    /// The format it came from (`gitlab-deployments`, `canonical-csv`, ...).
+    pub source: &'static str,
+    /// The deployed commit, if the export names one.
+    pub commit: Option<CommitRef>,
+    /// Environment name as the export gives it.
+    pub environment: Option<String>,
+    /// Outcome.
+    pub status: DeployStatus,
+    /// When it started, if known.
+    pub started_at: Option<Instant>,
+    /// When it finished (the deployment time); `None` only while running.
+    pub finished_at: Option<Instant>,
+    /// Service or application name, if given.
+    pub service: Option<String>,
+    /// Where it was read.
+    pub location: Location,
+}
+
+/// An incident (or an alarm episode) read from an export.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Incident {
+    /// The tool's id.
+    pub id: String,
+    /// The format it came from.
+    pub source: &'static str,
+    /// Title or summary, if any (text from the export: escape before display).
+    pub title: Option<String>,
+    /// When it started (was opened, triggered, detected).
+    pub started_at: Instant,
+    /// When it was resolved; `None` while open.
+    pub resolved_at: Option<Instant>,
+    /// Severity or priority as the tool names it.
+    pub severity: Option<String>,
+    /// Service, if given.
+    pub service: Option<String>,
+    /// A deployment the export links it to: a deployment id, a sha or a tag.
+    pub deployment: Option<String>,
+    /// Where it was read.
+    pub location: Location,
+}
+
+/// A merge request (pull request) read from an export.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MergeRequest {
+    /// The number users see (`iid` on GitLab, `number` on GitHub).
+    pub id: String,
+    /// The format it came from.
+    pub source: &'static str,
+    /// Opened.
+    pub created_at: Instant,
+    /// Merged; `None` unless the source says it was merged.
+    pub merged_at: Option<Instant>,
+    /// The commit that landed on the target branch, when merged (merge, squash or head).
+    pub merge_sha: Option<String>,
+    /// The head commit of the source branch.
+    pub head_sha: Option<String>,
+    /// Target branch.
+    pub target_branch: Option<String>,
+    /// Time of the oldest commit, when a commits export is given.
+    pub first_commit_at: Option<Instant>,
+    /// Where it was read.
+    pub location: Location,
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::GitError;
-use crate::model::{Change, CommitTime, Deployment, RepoQuality, Sha};
+use crate::model::{Change, CommitTime, Deployment, DeploymentKind, RepoQuality, Sha};
 use crate::progress::Progress;
 use crate::stats::median_i64;
 pub use tags::TagFilter;
@@ -33,6 +33,25 @@ pub struct GitOptions {
     /// Build per-change records (the `changes` table); counts and statistics are computed
     /// either way.
     pub collect_changes: bool,
+    /// Deployments from exports; `None` means deployments are the release tags.
+    pub exports: Option<Arc<Vec<ExportedDeployment>>>,
+}
+
+/// A finished production deployment from an export, not yet mapped to a commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportedDeployment {
+    /// Its id in the export (the `deployment` column).
+    pub name: String,
+    /// The deployed commit as the export names it.
+    pub commit: crate::model::CommitRef,
+    /// Finish time, seconds since the epoch.
+    pub time: i64,
+    /// The export format.
+    pub source: String,
+    /// Environment name.
+    pub environment: String,
+    /// The tool reported it failed (it then ships nothing, but counts for `status`).
+    pub failed: bool,
 }
 
 /// The records from one repository.
@@ -82,12 +101,55 @@ fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).trim().to_owned()
 }
 
-/// A deployment candidate with its resolved time, before ranking.
+/// A deployment with its commit and time resolved, before ranking.
 struct Candidate {
     name: Arc<str>,
-    tag: tags::TagRecord,
+    commit: gix::ObjectId,
+    kind: DeploymentKind,
+    /// Known for tags only after loading (lightweight tags take the commit's time).
+    time: Option<i64>,
+    source: String,
+    environment: String,
+    failed: Option<bool>,
+}
+
+/// A candidate placed in the graph.
+struct Placed {
+    c: Candidate,
     node: u32,
     time: i64,
+}
+
+/// Resolves each exported deployment's commit (full or abbreviated sha, tag or branch).
+fn resolve_exports(
+    repo: &gix::Repository,
+    exports: &[ExportedDeployment],
+    unresolved: &mut Vec<String>,
+) -> Vec<Candidate> {
+    use crate::model::CommitRef;
+    let mut out = Vec::with_capacity(exports.len());
+    for e in exports {
+        let spec = match &e.commit {
+            CommitRef::Sha(s) | CommitRef::Ref(s) => s.as_str(),
+        };
+        let resolved = repo
+            .rev_parse_single(format!("{spec}^{{commit}}").as_str())
+            .map(|id| id.detach())
+            .map_err(|err| first_line(&err.to_string()));
+        match resolved {
+            Ok(commit) => out.push(Candidate {
+                name: e.name.as_str().into(),
+                commit,
+                kind: DeploymentKind::Export,
+                time: Some(e.time),
+                source: e.source.clone(),
+                environment: e.environment.clone(),
+                failed: Some(e.failed),
+            }),
+            Err(reason) => unresolved.push(format!("deployment {} ({spec}): {reason}", e.name)),
+        }
+    }
+    out
 }
 
 /// Reads one repository and attributes every change to its first deployment.
@@ -95,18 +157,45 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
     let path = input.path.as_path();
     let mut repo = open(path)?;
     repo.object_cache_size_if_unset(4 << 20);
-    let tags = tags::deployment_tags(&repo, &opts.tags, path)?;
     let head = repo.head_id().ok().map(|id| id.detach());
-    let mut tips: Vec<gix::ObjectId> = tags.deployments.iter().map(|t| t.commit).collect();
+    let mut skipped = Vec::new();
+    let mut unresolved = Vec::new();
+    let candidates = match &opts.exports {
+        None => {
+            let tags = tags::deployment_tags(&repo, &opts.tags, path)?;
+            if head.is_none() && tags.deployments.is_empty() && tags.total == 0 {
+                return Err(GitError::NoCommits {
+                    path: path.to_owned(),
+                });
+            }
+            if tags.deployments.is_empty() {
+                return Err(no_matching_tags(path, opts, &tags));
+            }
+            skipped = tags.skipped;
+            tags.deployments
+                .into_iter()
+                .map(|t| Candidate {
+                    name: t.name.as_str().into(),
+                    commit: t.commit,
+                    kind: t.kind,
+                    time: t.tagger_time,
+                    source: "tag".into(),
+                    environment: "production".into(),
+                    failed: None,
+                })
+                .collect()
+        }
+        Some(exports) => {
+            if head.is_none() {
+                return Err(GitError::NoCommits {
+                    path: path.to_owned(),
+                });
+            }
+            resolve_exports(&repo, exports, &mut unresolved)
+        }
+    };
+    let mut tips: Vec<gix::ObjectId> = candidates.iter().map(|c| c.commit).collect();
     tips.extend(head);
-    if tips.is_empty() && tags.total == 0 {
-        return Err(GitError::NoCommits {
-            path: path.to_owned(),
-        });
-    }
-    if tags.deployments.is_empty() {
-        return Err(no_matching_tags(path, opts, &tags));
-    }
     let shallow = repo.is_shallow().unwrap_or(false);
 
     let bar = progress.counter(&format!("{}: reading commits", input.label));
@@ -114,7 +203,8 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
     bar.finish_and_clear();
 
     let bar = progress.spinner(&format!("{}: attributing", input.label));
-    let analysis = attribute_records(input, opts, &graph, tags, shallow)?;
+    let mut analysis = attribute_records(input, opts, &graph, candidates, skipped, shallow)?;
+    analysis.quality.unresolved_deployments = unresolved;
     bar.finish_and_clear();
     Ok(analysis)
 }
@@ -146,26 +236,29 @@ fn attribute_records(
     input: &RepoInput,
     opts: &GitOptions,
     graph: &graph::CommitGraph,
-    tags: tags::Tags,
+    all: Vec<Candidate>,
+    skipped_tags: Vec<String>,
     shallow: bool,
 ) -> Result<RepoAnalysis, GitError> {
     let path = input.path.as_path();
-    let mut candidates = Vec::with_capacity(tags.deployments.len());
-    for tag in tags.deployments {
-        let node = graph.node(&tag.commit).ok_or_else(|| GitError::Read {
+    let mut candidates = Vec::with_capacity(all.len());
+    let mut failed = Vec::new();
+    for c in all {
+        let node = graph.node(&c.commit).ok_or_else(|| GitError::Read {
             path: path.to_owned(),
-            what: "loading tagged commits",
-            reason: format!("tag {} was not loaded", tag.name),
+            what: "loading deployed commits",
+            reason: format!("deployment {} was not loaded", c.name),
         })?;
-        let time = tag.tagger_time.unwrap_or(graph.commit_time[node as usize]);
-        candidates.push(Candidate {
-            name: tag.name.as_str().into(),
-            tag,
-            node,
-            time,
-        });
+        let time = c.time.unwrap_or(graph.commit_time[node as usize]);
+        // A failed deployment shipped nothing: it is listed, but takes no part in attribution.
+        let target = if c.failed == Some(true) {
+            &mut failed
+        } else {
+            &mut candidates
+        };
+        target.push(Placed { c, node, time });
     }
-    candidates.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.tag.name.cmp(&b.tag.name)));
+    candidates.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.c.name.cmp(&b.c.name)));
     let deployed: Vec<(u32, u32)> = candidates
         .iter()
         .enumerate()
@@ -181,7 +274,7 @@ fn attribute_records(
         repo: input.label.clone(),
         shallow,
         missing_commits: graph.missing.iter().filter(|&&m| m).count() as u64,
-        skipped_tags: tags.skipped,
+        skipped_tags,
         used_commit_graph: graph.used_commit_graph,
         commits: graph.missing.iter().filter(|&&m| !m).count() as u64,
         ..Default::default()
@@ -254,7 +347,7 @@ fn attribute_records(
                     author_time: graph.author_time[i],
                     commit_time: graph.commit_time[i],
                     is_merge,
-                    deployment: dep.map(|d| d.name.clone()),
+                    deployment: dep.map(|d| d.c.name.clone()),
                     deployed_at: dep.map(|d| d.time),
                     lead_time_seconds: lead,
                     backlog: dep.is_some() && backlog,
@@ -264,21 +357,44 @@ fn attribute_records(
         if let Some(d) = dep.filter(|_| reported) {
             out.deployments.push(Deployment {
                 repo: input.label.clone(),
-                name: d.tag.name.clone(),
-                sha: d.tag.commit.to_string(),
-                source: "tag".into(),
-                environment: "production".into(),
+                name: d.c.name.to_string(),
+                sha: d.c.commit.to_string(),
+                source: d.c.source.clone(),
+                environment: d.c.environment.clone(),
                 deployed_at: d.time,
-                kind: d.tag.kind,
+                kind: d.c.kind,
                 changes: counted,
                 lead_time_median_seconds: median_i64(&mut leads),
                 lead_time_max_seconds: leads.iter().copied().max(),
-                previous_deployment: rank.checked_sub(1).map(|p| candidates[p].tag.name.clone()),
+                previous_deployment: rank.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
                 rollback: first[d.node as usize] < rank as u32,
-                failed: None,
+                failed: d.c.failed,
             });
         }
     }
+    for f in failed.into_iter().filter(|f| in_range(f.time)) {
+        let before = candidates.partition_point(|c| (c.time, &c.c.name) < (f.time, &f.c.name));
+        out.deployments.push(Deployment {
+            repo: input.label.clone(),
+            name: f.c.name.to_string(),
+            sha: f.c.commit.to_string(),
+            source: f.c.source.clone(),
+            environment: f.c.environment.clone(),
+            deployed_at: f.time,
+            kind: f.c.kind,
+            changes: 0,
+            lead_time_median_seconds: None,
+            lead_time_max_seconds: None,
+            previous_deployment: before.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
+            rollback: false,
+            failed: Some(true),
+        });
+    }
+    out.deployments.sort_by(|a, b| {
+        a.deployed_at
+            .cmp(&b.deployed_at)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     out.quality = quality;
     Ok(out)
 }

@@ -6,5 +6,5 @@ pub mod summary;
 pub mod table;
 pub mod write;
 
-pub use table::{Table, changes_table, deployments_table};
+pub use table::{Table, changes_table, deployments_table, incidents_table};
 pub use write::{Format, write_table};

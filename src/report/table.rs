@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::model::{Change, Deployment};
+use crate::model::{Change, Deployment, Incident};
 
 /// The values of one column. `None` is a missing value (empty in CSV, null elsewhere).
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +147,44 @@ pub fn deployments_table(deployments: &[Deployment]) -> Table {
                 Values::Bool(d.iter().map(|x| Some(x.rollback)).collect()),
             ),
             col("failed", Values::Bool(d.iter().map(|x| x.failed).collect())),
+        ],
+    }
+}
+
+/// The per-incident table (DESIGN.md §5). `deployment` is the deployment the export links
+/// the incident to, with `attribution = linked`; empty when the export names none.
+pub fn incidents_table(incidents: &[Incident]) -> Table {
+    let i = incidents;
+    let s = |f: fn(&Incident) -> Option<String>| Values::Str(i.iter().map(|x| f(x).map(Arc::from)).collect());
+    let restore: Vec<Option<i64>> = i
+        .iter()
+        .map(|x| x.resolved_at.map(|r| (r - x.started_at).num_seconds()))
+        .collect();
+    Table {
+        columns: vec![
+            col("id", s(|x| Some(x.id.clone()))),
+            col("source", s(|x| Some(x.source.to_owned()))),
+            col(
+                "started_at",
+                Values::Time(i.iter().map(|x| Some(x.started_at.timestamp())).collect()),
+            ),
+            col(
+                "resolved_at",
+                Values::Time(i.iter().map(|x| x.resolved_at.map(|t| t.timestamp())).collect()),
+            ),
+            col("restore_seconds", Values::Int(restore.clone())),
+            col(
+                "restore_hours",
+                Values::Float(restore.into_iter().map(hours).collect()),
+            ),
+            col("deployment", s(|x| x.deployment.clone())),
+            col(
+                "attribution",
+                s(|x| x.deployment.as_ref().map(|_| "linked".to_owned())),
+            ),
+            col("severity", s(|x| x.severity.clone())),
+            col("service", s(|x| x.service.clone())),
+            col("title", s(|x| x.title.clone())),
         ],
     }
 }

@@ -59,3 +59,42 @@ fn demo_builds_the_promised_history() {
     let twice = dorascope(&["demo", dir.path().to_str().unwrap()]);
     assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
 }
+
+#[test]
+fn demo_sample_exports_match_the_demo_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dorascope(&["demo", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let repo = dir.path().join("repo");
+    let exports = dir.path().join("exports/deployments.csv");
+    let out = dorascope(&[
+        "deployments",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--deployments",
+        exports.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("warning: repo: deployment"),
+        "every sample sha resolves: {}",
+        stderr(&out)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    // One production deployment per release tag, plus one failed attempt; staging is left out.
+    assert_eq!(rows.iter().filter(|r| r["failed"] == false).count(), 48);
+    assert_eq!(rows.iter().filter(|r| r["failed"] == true).count(), 1);
+    assert!(rows.iter().all(|r| r["environment"] == "production"));
+    let incidents = std::fs::read_to_string(dir.path().join("incidents.csv")).unwrap();
+    assert_eq!(incidents.lines().count(), 7, "{incidents}");
+    assert!(
+        incidents.contains("INC-101,canonical-incidents-csv,2024-07-15T16:27:24Z,2024-07-15T17:24:50Z,3446,")
+    );
+    assert!(
+        incidents.contains("INC-131,canonical-incidents-csv,2025-01-30T01:23:54Z,,,"),
+        "open incident stays open"
+    );
+}

@@ -3,5 +3,6 @@
 mod cli;
 mod degraded;
 mod demo;
+mod import;
 mod oracle;
 mod util;

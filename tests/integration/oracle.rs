@@ -20,6 +20,7 @@ fn options() -> GitOptions {
         since: None,
         until: None,
         collect_changes: true,
+        exports: None,
     }
 }
 

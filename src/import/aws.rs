@@ -1,0 +1,744 @@
+//! AWS exports (formats.md §1.3): CodePipeline executions as deployments, CloudWatch alarm
+//! history as incidents.
+//!
+//! * `aws codepipeline list-pipeline-executions` ([`Format::AwsCodepipeline`]): one
+//!   [`DeploymentRecord`] per execution summary. The timestamps take whatever shape the export
+//!   path gave them: epoch floats (CLI v1, or v2 with `cli_timestamp_format = wire`), parsed
+//!   exactly from their decimal digits; ISO text in the exporting machine's local offset (CLI
+//!   v2 default); or Python `str(datetime)` with a space separator (boto3 with
+//!   `json.dumps(default=str)`). All of them name an instant, so no `--timezone` is needed.
+//! * `aws cloudwatch describe-alarm-history` ([`Format::AwsCloudwatchAlarms`]): the
+//!   `StateUpdate` items of each alarm are replayed oldest first; every episode in the `ALARM`
+//!   state becomes an [`Incident`]. Items come newest first, so episodes are only built in
+//!   [`Reader::finish`].
+
+use std::collections::BTreeMap;
+
+use chrono::SecondsFormat;
+use serde_json::Value;
+
+use super::fields::{self, FieldError};
+use super::{Ctx, Format, ImportError, Reader};
+use crate::model::{CommitRef, DeployStatus, DeploymentRecord, Incident, Instant, Location};
+
+/// Detects this module's formats from the first record: CodePipeline execution summaries have
+/// `pipelineExecutionId` and `status`, CloudWatch alarm history items `AlarmName` and
+/// `HistoryItemType`. The envelope (`nextToken`, `NextToken`) says nothing specific.
+pub fn sniff(_doc: &Value, first: Option<&Value>) -> Option<Format> {
+    if fields::has_keys(first, &["pipelineExecutionId", "status"]) {
+        Some(Format::AwsCodepipeline)
+    } else if fields::has_keys(first, &["AlarmName", "HistoryItemType"]) {
+        Some(Format::AwsCloudwatchAlarms)
+    } else {
+        None
+    }
+}
+
+/// The reader for one of this module's formats. The envelope carries nothing the records need
+/// (`list-pipeline-executions` does not repeat the pipeline name).
+pub fn reader(format: Format, _envelope: Option<&Value>) -> Box<dyn Reader> {
+    match format {
+        Format::AwsCloudwatchAlarms => Box::new(AlarmHistory {
+            transitions: Vec::new(),
+        }),
+        // Only the two AWS formats are dispatched here; any other is read as CodePipeline,
+        // whose reader reports every record it cannot read as a problem.
+        other => Box::new(CodePipeline { format: other }),
+    }
+}
+
+/// Reads `pipelineExecutionSummaries[]` items.
+///
+/// * `id` = `pipelineExecutionId`.
+/// * `status`: `Succeeded` → success, `Failed` → failed, `Cancelled`, `Stopped`, `Stopping`
+///   and `Superseded` → cancelled, `InProgress` → running. Any other word is a problem.
+/// * `started_at` = `startTime`; `finished_at` = `lastUpdateTime`, except while `InProgress`
+///   (then `None`: the execution has not finished, its last update is not a deployment time).
+/// * `commit`: the first `sourceRevisions[].revisionId` that looks like a commit id. A
+///   pipeline whose first source action is S3 or ECR has an object version or image digest
+///   there, which is skipped in favour of a later git source; with no git source the commit
+///   is `None`.
+///
+/// Not yet represented: rollbacks. An execution with `executionType: ROLLBACK`, or triggered
+/// by `ManualRollback` / `AutomatedRollback`, is imported like any other execution;
+/// [`DeploymentRecord`] has no field to mark it, and the rollback target
+/// (`rollbackMetadata.rollbackTargetPipelineExecutionId`) is not kept either.
+struct CodePipeline {
+    format: Format,
+}
+
+fn pipeline_status(word: &str) -> Option<DeployStatus> {
+    Some(match word {
+        "Succeeded" => DeployStatus::Success,
+        "Failed" => DeployStatus::Failed,
+        "Cancelled" | "Stopped" | "Stopping" | "Superseded" => DeployStatus::Cancelled,
+        "InProgress" => DeployStatus::Running,
+        _ => return None,
+    })
+}
+
+impl CodePipeline {
+    fn execution(&self, r: &Value, ctx: &Ctx<'_>) -> Result<DeploymentRecord, FieldError> {
+        let id = fields::req_text(r, "pipelineExecutionId")?;
+        let word = fields::req_text(r, "status")?;
+        let status = pipeline_status(&word).ok_or_else(|| {
+            FieldError::new(
+                "status",
+                format!(
+                    "'{word}' is not a CodePipeline execution status (expected Succeeded, Failed, Cancelled, Stopped, Stopping, Superseded or InProgress)"
+                ),
+            )
+        })?;
+        let started_at = fields::time(r, "startTime", ctx.zone())?;
+        let finished_at = match status {
+            DeployStatus::Running => None,
+            _ => Some(fields::req_time(r, "lastUpdateTime", ctx.zone())?),
+        };
+        if let (Some(s), Some(f)) = (started_at, finished_at)
+            && f < s
+        {
+            return Err(FieldError::new(
+                "lastUpdateTime",
+                "is before startTime (negative duration)",
+            ));
+        }
+        let commit = r
+            .get("sourceRevisions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|rev| fields::text(rev, "revisionId"))
+            .find(|rev| fields::is_sha(rev))
+            .map(|sha| CommitRef::Sha(sha.to_ascii_lowercase()));
+        Ok(DeploymentRecord {
+            id,
+            source: self.format.name(),
+            commit,
+            environment: None,
+            status,
+            started_at,
+            finished_at,
+            service: None,
+            location: ctx.location.clone(),
+        })
+    }
+}
+
+impl Reader for CodePipeline {
+    fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
+        if !record.is_object() {
+            return ctx.problem(
+                "",
+                format!(
+                    "expected an execution summary object, found {}",
+                    fields::kind(&record)
+                ),
+            );
+        }
+        match self.execution(&record, ctx) {
+            Ok(d) => ctx.out.deployments.push(d),
+            Err(e) => ctx.problem(&e.field, e.message)?,
+        }
+        Ok(())
+    }
+}
+
+/// One `StateUpdate` of an alarm.
+struct Transition {
+    alarm: String,
+    at: Instant,
+    new_state: String,
+    location: Location,
+}
+
+/// Reads `AlarmHistoryItems[]` and turns the state changes of each alarm into incidents.
+///
+/// * Only `HistoryItemType: StateUpdate` items matter; `ConfigurationUpdate` and `Action`
+///   items are counted as ignored.
+/// * `HistoryData` is JSON inside a JSON string and is decoded a second time (an object that
+///   was already decoded is taken as it is). Text that is not JSON, or that has no
+///   `newState.stateValue`, is a problem with that item.
+/// * Per `AlarmName`, the transitions are replayed oldest first. An episode opens when the
+///   alarm enters `ALARM` (from `OK`, or from `INSUFFICIENT_DATA`) and closes at the next
+///   transition into `OK`; `INSUFFICIENT_DATA` in between neither closes nor reopens it. An
+///   episode still open after the newest item is an open incident (`resolved_at: None`). A
+///   transition into `OK` with no episode open (the episode began before the oldest item of
+///   the history, which CloudWatch keeps for two weeks) yields nothing: its start is unknown.
+/// * The incident: `id` = `<AlarmName>@<start as RFC 3339 UTC, with milliseconds when
+///   nonzero>`, `title` = `AlarmName`, located at its `ALARM` item.
+/// * Times: the item's `Timestamp` on both ends, i.e. when CloudWatch changed the state. The
+///   `stateReasonData.startDate` inside `HistoryData` is not used: it is the start of the
+///   evaluated metric period (15 minutes before the change in the AWS example), and it is
+///   absent for state changes made with `set-alarm-state`; `queryDate` is likewise absent
+///   there.
+/// * Incidents come out grouped by alarm name (in name order), chronological within an alarm.
+struct AlarmHistory {
+    transitions: Vec<Transition>,
+}
+
+impl AlarmHistory {
+    fn transition(r: &Value, ctx: &Ctx<'_>) -> Result<Transition, FieldError> {
+        let alarm = fields::req_text(r, "AlarmName")?;
+        let at = fields::req_time(r, "Timestamp", ctx.zone())?;
+        let decoded;
+        let data = match fields::get(r, "HistoryData") {
+            None => {
+                return Err(FieldError::new(
+                    "HistoryData",
+                    "missing (expected the state change as JSON text)",
+                ));
+            }
+            Some(Value::String(s)) => {
+                decoded = serde_json::from_str::<Value>(s).map_err(|e| {
+                    FieldError::new(
+                        "HistoryData",
+                        format!(
+                            "{} is not JSON ({e}); expected the state change as JSON text",
+                            fields::shown(&Value::String(s.clone()))
+                        ),
+                    )
+                })?;
+                &decoded
+            }
+            Some(v @ Value::Object(_)) => v,
+            Some(other) => {
+                return Err(FieldError::new(
+                    "HistoryData",
+                    format!(
+                        "expected the state change as JSON text, found {}",
+                        fields::kind(other)
+                    ),
+                ));
+            }
+        };
+        let new_state = fields::text(data, "newState.stateValue").ok_or_else(|| {
+            FieldError::new(
+                "HistoryData.newState.stateValue",
+                "missing (expected OK, ALARM or INSUFFICIENT_DATA)",
+            )
+        })?;
+        Ok(Transition {
+            alarm,
+            at,
+            new_state,
+            location: ctx.location.clone(),
+        })
+    }
+}
+
+impl Reader for AlarmHistory {
+    fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
+        if !record.is_object() {
+            return ctx.problem(
+                "",
+                format!("expected an alarm history item, found {}", fields::kind(&record)),
+            );
+        }
+        match fields::text(&record, "HistoryItemType") {
+            Some(t) if t == "StateUpdate" => {}
+            Some(_) => {
+                ctx.out.ignored += 1;
+                return Ok(());
+            }
+            None => {
+                return ctx.problem(
+                    "HistoryItemType",
+                    "missing (expected StateUpdate, ConfigurationUpdate or Action)",
+                );
+            }
+        }
+        match Self::transition(&record, ctx) {
+            Ok(t) => self.transitions.push(t),
+            Err(e) => ctx.problem(&e.field, e.message)?,
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
+        let mut by_alarm: BTreeMap<String, Vec<Transition>> = BTreeMap::new();
+        // The file is newest first: reversing it makes equal timestamps keep their real order
+        // under the stable sort below.
+        for t in std::mem::take(&mut self.transitions).into_iter().rev() {
+            by_alarm.entry(t.alarm.clone()).or_default().push(t);
+        }
+        let source = Format::AwsCloudwatchAlarms.name();
+        for (alarm, mut transitions) in by_alarm {
+            transitions.sort_by_key(|t| t.at);
+            let mut open: Option<(Instant, Location)> = None;
+            let close =
+                |start: Instant, location: Location, end: Option<Instant>, out: &mut Vec<Incident>| {
+                    out.push(Incident {
+                        id: format!("{alarm}@{}", start.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+                        source,
+                        title: Some(alarm.clone()),
+                        started_at: start,
+                        resolved_at: end,
+                        severity: None,
+                        service: None,
+                        deployment: None,
+                        location,
+                    });
+                };
+            for t in transitions {
+                match t.new_state.as_str() {
+                    "ALARM" if open.is_none() => open = Some((t.at, t.location)),
+                    "OK" => {
+                        if let Some((start, location)) = open.take() {
+                            close(start, location, Some(t.at), &mut ctx.out.incidents);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let Some((start, location)) = open {
+                close(start, location, None, &mut ctx.out.incidents);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::Path;
+
+    use chrono::{DateTime, Utc};
+    use serde_json::json;
+
+    use super::*;
+    use crate::import::{ImportOptions, Imported, Zone, import_file};
+
+    fn utc(s: &str) -> Instant {
+        DateTime::parse_from_rfc3339(s)
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn example(name: &str) -> Imported {
+        let path = format!("{}/../shared/formats/{name}", env!("CARGO_MANIFEST_DIR"));
+        import_file(Path::new(&path), None, &ImportOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new()
+            .suffix(".json")
+            .tempfile()
+            .expect("tempfile");
+        f.write_all(text.as_bytes()).expect("write");
+        f
+    }
+
+    fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+        let f = write(text);
+        import_file(f.path(), None, options)
+    }
+
+    fn lenient(text: &str) -> Imported {
+        import_text(text, &ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn strict() -> ImportOptions {
+        ImportOptions {
+            strict: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn codepipeline_example_gives_three_successes_with_exact_epoch_milliseconds() {
+        let out = example("aws-codepipeline-list-pipeline-executions.json");
+        assert_eq!(out.format, Some(Format::AwsCodepipeline));
+        assert_eq!((out.records, out.ignored), (3, 0));
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert!(out.incidents.is_empty());
+        let got: Vec<_> = out
+            .deployments
+            .iter()
+            .map(|d| (d.id.as_str(), d.status, d.started_at, d.finished_at))
+            .collect();
+        let ok = DeployStatus::Success;
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "7cf7f7cb-3137-539g-j458-d7eu3EXAMPLE",
+                    ok,
+                    Some(utc("2017-06-02T05:10:58.243Z")),
+                    Some(utc("2017-06-02T05:17:58.648Z"))
+                ),
+                (
+                    "3137f7cb-8d494hj4-039j-d84l-d7eu3EXAMPLE",
+                    ok,
+                    Some(utc("2017-06-04T15:33:21.222Z")),
+                    Some(utc("2017-06-04T15:44:05.634Z"))
+                ),
+                (
+                    "4992f7jf-7cf7-913k-k334-d7eu3EXAMPLE",
+                    ok,
+                    Some(utc("2017-06-08T18:11:11.5645Z")),
+                    Some(utc("2017-06-08T18:21:11.6456Z"))
+                ),
+            ]
+        );
+        let d = &out.deployments[0];
+        // Exact decimals: 1496380678.648 - 1496380258.243 is 420.405 s, not 420.40499997 s.
+        assert_eq!(
+            d.finished_at
+                .zip(d.started_at)
+                .map(|(f, s)| (f - s).num_nanoseconds()),
+            Some(Some(420_405_000_000))
+        );
+        for d in &out.deployments {
+            assert_eq!(
+                (d.source, &d.commit, &d.environment, &d.service),
+                ("aws-codepipeline", &None, &None, &None)
+            );
+            assert_eq!(d.location.line, None);
+        }
+        assert_eq!(
+            out.deployments
+                .iter()
+                .map(|d| d.location.record)
+                .collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn cloudwatch_example_gives_one_episode_from_alarm_to_ok() {
+        let out = example("aws-cloudwatch-describe-alarm-history.json");
+        assert_eq!(out.format, Some(Format::AwsCloudwatchAlarms));
+        assert_eq!((out.records, out.ignored), (2, 0));
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert!(out.deployments.is_empty());
+        assert_eq!(out.incidents.len(), 1);
+        let i = &out.incidents[0];
+        assert_eq!(i.id, "myalarm@2014-04-09T18:59:05.805Z");
+        assert_eq!(i.source, "aws-cloudwatch-alarms");
+        assert_eq!(i.title.as_deref(), Some("myalarm"));
+        assert_eq!(i.started_at, utc("2014-04-09T18:59:05.805Z"));
+        assert_eq!(i.resolved_at, Some(utc("2014-04-09T18:59:06.442Z")));
+        assert_eq!(
+            i.resolved_at.map(|r| (r - i.started_at).num_milliseconds()),
+            Some(637)
+        );
+        assert_eq!((&i.severity, &i.service, &i.deployment), (&None, &None, &None));
+        // Located at the ALARM item, the second (older) one in the file.
+        assert_eq!(i.location.record, 2);
+    }
+
+    /// The same two executions as CLI v1 epoch floats, CLI v2 ISO text written on a PDT host,
+    /// and boto3 `str(datetime)` text with a space separator.
+    #[test]
+    fn cli_v2_local_offset_and_boto3_space_form_give_the_same_instants_as_epoch_floats() {
+        let v1 = lenient(
+            r#"{"pipelineExecutionSummaries": [
+                {"pipelineExecutionId": "a", "status": "Succeeded", "startTime": 1496380258.243, "lastUpdateTime": 1496380678.648},
+                {"pipelineExecutionId": "b", "status": "Failed", "startTime": 1496380258, "lastUpdateTime": 1496380678.6}]}"#,
+        );
+        let v2 = lenient(
+            r#"{"pipelineExecutionSummaries": [
+                {"pipelineExecutionId": "a", "status": "Succeeded", "startTime": "2017-06-01T22:10:58.243000-07:00", "lastUpdateTime": "2017-06-01T22:17:58.648000-07:00"},
+                {"pipelineExecutionId": "b", "status": "Failed", "startTime": "2017-06-01T22:10:58-07:00", "lastUpdateTime": "2017-06-01T22:17:58.600000-07:00"}]}"#,
+        );
+        let boto3 = lenient(
+            r#"{"pipelineExecutionSummaries": [
+                {"pipelineExecutionId": "a", "status": "Succeeded", "startTime": "2017-06-02 05:10:58.243000+00:00", "lastUpdateTime": "2017-06-02 05:17:58.648000+00:00"},
+                {"pipelineExecutionId": "b", "status": "Failed", "startTime": "2017-06-02 05:10:58+00:00", "lastUpdateTime": "2017-06-02 05:17:58.600000+00:00"}]}"#,
+        );
+        let times = |o: &Imported| {
+            o.deployments
+                .iter()
+                .map(|d| (d.id.clone(), d.status, d.started_at, d.finished_at))
+                .collect::<Vec<_>>()
+        };
+        let want = vec![
+            (
+                "a".to_owned(),
+                DeployStatus::Success,
+                Some(utc("2017-06-02T05:10:58.243Z")),
+                Some(utc("2017-06-02T05:17:58.648Z")),
+            ),
+            (
+                "b".to_owned(),
+                DeployStatus::Failed,
+                Some(utc("2017-06-02T05:10:58Z")),
+                Some(utc("2017-06-02T05:17:58.600Z")),
+            ),
+        ];
+        for (name, out) in [("v1", &v1), ("v2", &v2), ("boto3", &boto3)] {
+            assert_eq!(out.format, Some(Format::AwsCodepipeline), "{name}");
+            assert!(out.problems.is_empty(), "{name}: {:?}", out.problems);
+            assert_eq!(times(out), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn codepipeline_statuses_running_has_no_finish_and_commit_is_the_first_git_revision() {
+        let out = lenient(
+            r#"{"pipelineExecutionSummaries": [
+                {"pipelineExecutionId": "run", "status": "InProgress", "startTime": 1700000000.5, "lastUpdateTime": 1700000100.25,
+                 "sourceRevisions": [{"actionName": "Source", "revisionId": "0123456789ABCDEF0123456789abcdef01234567"}]},
+                {"pipelineExecutionId": "s3-then-git", "status": "Stopped", "startTime": 1700000000, "lastUpdateTime": 1700000060,
+                 "sourceRevisions": [{"actionName": "Artifacts", "revisionId": "3sL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"},
+                                     {"actionName": "Code", "revisionId": "feedbeef12"}]},
+                {"pipelineExecutionId": "s3-only", "status": "Superseded", "startTime": 1700000000, "lastUpdateTime": 1700000001,
+                 "sourceRevisions": [{"actionName": "Artifacts", "revisionId": "not-a-commit"}]},
+                {"pipelineExecutionId": "stopping", "status": "Stopping", "startTime": 1700000000, "lastUpdateTime": 1700000002},
+                {"pipelineExecutionId": "cancelled", "status": "Cancelled", "startTime": 1700000000, "lastUpdateTime": 1700000003},
+                {"pipelineExecutionId": "rollback", "status": "Succeeded", "startTime": 1700000000, "lastUpdateTime": 1700000004,
+                 "executionType": "ROLLBACK", "trigger": {"triggerType": "AutomatedRollback"},
+                 "rollbackMetadata": {"rollbackTargetPipelineExecutionId": "s3-only"}}]}"#,
+        );
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        let got: Vec<_> = out
+            .deployments
+            .iter()
+            .map(|d| (d.id.as_str(), d.status, d.finished_at, d.commit.clone()))
+            .collect();
+        let sha = |s: &str| Some(CommitRef::Sha(s.to_owned()));
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "run",
+                    DeployStatus::Running,
+                    None,
+                    sha("0123456789abcdef0123456789abcdef01234567")
+                ),
+                (
+                    "s3-then-git",
+                    DeployStatus::Cancelled,
+                    Some(utc("2023-11-14T22:14:20Z")),
+                    sha("feedbeef12")
+                ),
+                (
+                    "s3-only",
+                    DeployStatus::Cancelled,
+                    Some(utc("2023-11-14T22:13:21Z")),
+                    None
+                ),
+                (
+                    "stopping",
+                    DeployStatus::Cancelled,
+                    Some(utc("2023-11-14T22:13:22Z")),
+                    None
+                ),
+                (
+                    "cancelled",
+                    DeployStatus::Cancelled,
+                    Some(utc("2023-11-14T22:13:23Z")),
+                    None
+                ),
+                (
+                    "rollback",
+                    DeployStatus::Success,
+                    Some(utc("2023-11-14T22:13:24Z")),
+                    None
+                ),
+            ]
+        );
+        assert_eq!(
+            out.deployments[0].started_at,
+            Some(utc("2023-11-14T22:13:20.500Z"))
+        );
+    }
+
+    #[test]
+    fn codepipeline_bad_records_are_problems_and_fatal_when_strict() {
+        let text = r#"{"pipelineExecutionSummaries": [
+            {"pipelineExecutionId": "ok", "status": "Succeeded", "startTime": 1700000000, "lastUpdateTime": 1700000001},
+            {"pipelineExecutionId": "odd", "status": "Exploded", "startTime": 1700000000, "lastUpdateTime": 1700000001},
+            {"pipelineExecutionId": "naive", "status": "Succeeded", "startTime": "2023-11-14 22:13:20", "lastUpdateTime": 1700000001},
+            {"pipelineExecutionId": "nofinish", "status": "Failed", "startTime": 1700000000},
+            {"pipelineExecutionId": "backwards", "status": "Failed", "startTime": 1700000009, "lastUpdateTime": 1700000001}]}"#;
+        let out = lenient(text);
+        assert_eq!(
+            out.deployments.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            vec!["ok"]
+        );
+        let problems: Vec<_> = out
+            .problems
+            .iter()
+            .map(|p| (p.location.record, p.field.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            vec![
+                (2, "status"),
+                (3, "startTime"),
+                (4, "lastUpdateTime"),
+                (5, "lastUpdateTime")
+            ]
+        );
+        assert!(
+            out.problems[0].message.contains("'Exploded'"),
+            "{}",
+            out.problems[0].message
+        );
+        assert!(
+            out.problems[1].message.contains("--timezone"),
+            "{}",
+            out.problems[1].message
+        );
+        // With a zone the naive time is read.
+        let zoned = import_text(
+            text,
+            &ImportOptions {
+                zone: Zone::parse("UTC").ok(),
+                strict: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            zoned
+                .deployments
+                .iter()
+                .map(|d| d.id.as_str())
+                .collect::<Vec<_>>(),
+            vec!["ok", "naive"]
+        );
+        let err = import_text(text, &strict()).unwrap_err();
+        assert!(err.0.contains("record 2") && err.0.contains("status"), "{err}");
+    }
+
+    fn item(alarm: &str, at: &str, old: &str, new: &str) -> Value {
+        let data =
+            json!({"version": "1.0", "oldState": {"stateValue": old}, "newState": {"stateValue": new}});
+        json!({"AlarmName": alarm, "Timestamp": at, "HistoryItemType": "StateUpdate",
+               "HistoryData": data.to_string(), "HistorySummary": format!("Alarm updated from {old} to {new}")})
+    }
+
+    fn history(items: Vec<Value>) -> String {
+        json!({"AlarmHistoryItems": items, "NextToken": "abc"}).to_string()
+    }
+
+    #[test]
+    fn alarm_still_in_alarm_is_an_open_incident_and_history_is_replayed_oldest_first() {
+        let text = history(vec![
+            // newest first
+            item("cpu", "2024-05-01T12:00:00.000Z", "OK", "ALARM"),
+            json!({"AlarmName": "cpu", "Timestamp": "2024-05-01T11:30:00Z", "HistoryItemType": "ConfigurationUpdate",
+                   "HistoryData": "{\"type\":\"Update\"}", "HistorySummary": "Alarm \"cpu\" updated"}),
+            item("disk", "2024-05-01T11:00:00+0000", "INSUFFICIENT_DATA", "OK"),
+            item("disk", "2024-05-01T10:30:00+0000", "ALARM", "INSUFFICIENT_DATA"),
+            item("cpu", "2024-05-01T10:20:00Z", "ALARM", "OK"),
+            item(
+                "disk",
+                "2024-05-01T10:10:00.250+0000",
+                "INSUFFICIENT_DATA",
+                "ALARM",
+            ),
+            item("cpu", "2024-05-01T10:00:00Z", "OK", "ALARM"),
+            json!({"AlarmName": "cpu", "Timestamp": "2024-05-01T09:59:00Z", "HistoryItemType": "Action",
+                   "HistoryData": "{}", "HistorySummary": "Published a notification"}),
+            // The oldest item closes an episode whose start is not in the history.
+            item("cpu", "2024-05-01T09:00:00Z", "ALARM", "OK"),
+        ]);
+        let out = lenient(&text);
+        assert_eq!(out.format, Some(Format::AwsCloudwatchAlarms));
+        assert_eq!((out.records, out.ignored), (9, 2));
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        let got: Vec<_> = out
+            .incidents
+            .iter()
+            .map(|i| (i.id.as_str(), i.started_at, i.resolved_at, i.location.record))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "cpu@2024-05-01T10:00:00Z",
+                    utc("2024-05-01T10:00:00Z"),
+                    Some(utc("2024-05-01T10:20:00Z")),
+                    7
+                ),
+                ("cpu@2024-05-01T12:00:00Z", utc("2024-05-01T12:00:00Z"), None, 1),
+                // INSUFFICIENT_DATA in between does not close the episode; the next OK does.
+                (
+                    "disk@2024-05-01T10:10:00.250Z",
+                    utc("2024-05-01T10:10:00.250Z"),
+                    Some(utc("2024-05-01T11:00:00Z")),
+                    6
+                ),
+            ]
+        );
+        assert_eq!(
+            out.incidents
+                .iter()
+                .map(|i| i.title.as_deref())
+                .collect::<Vec<_>>(),
+            vec![Some("cpu"), Some("cpu"), Some("disk")]
+        );
+    }
+
+    #[test]
+    fn history_data_that_is_not_json_is_a_problem_lenient_and_an_error_strict() {
+        let mut broken = item("cpu", "2024-05-01T10:20:00Z", "ALARM", "OK");
+        broken["HistoryData"] = json!("{\"version\":\"1.0\",\"newState\":");
+        let text = history(vec![broken, item("cpu", "2024-05-01T10:00:00Z", "OK", "ALARM")]);
+        let out = lenient(&text);
+        assert_eq!(out.records, 2);
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(
+            (out.problems[0].location.record, out.problems[0].field.as_str()),
+            (1, "HistoryData")
+        );
+        assert!(
+            out.problems[0].message.contains("is not JSON"),
+            "{}",
+            out.problems[0].message
+        );
+        // The closing item was skipped, so the episode stays open.
+        assert_eq!(out.incidents.len(), 1);
+        assert_eq!(out.incidents[0].resolved_at, None);
+
+        let err = import_text(&text, &strict()).unwrap_err();
+        assert!(err.0.contains(": record 1: HistoryData: "), "{err}");
+        assert!(err.0.contains("is not JSON"), "{err}");
+    }
+
+    #[test]
+    fn history_data_without_new_state_or_with_a_bad_timestamp_is_a_problem() {
+        let mut no_state = item("cpu", "2024-05-01T10:20:00Z", "ALARM", "OK");
+        no_state["HistoryData"] = json!("{\"version\":\"1.0\"}");
+        let mut bad_time = item("cpu", "2024-05-01T10:00:00Z", "OK", "ALARM");
+        bad_time["Timestamp"] = json!("yesterday");
+        let out = lenient(&history(vec![no_state, bad_time]));
+        let problems: Vec<_> = out
+            .problems
+            .iter()
+            .map(|p| (p.location.record, p.field.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            vec![(1, "HistoryData.newState.stateValue"), (2, "Timestamp")]
+        );
+        assert!(out.incidents.is_empty());
+    }
+
+    #[test]
+    fn sniff_claims_only_aws_records() {
+        let pipeline = json!({"pipelineExecutionId": "x", "status": "Succeeded"});
+        let alarm = json!({"AlarmName": "x", "HistoryItemType": "StateUpdate"});
+        assert_eq!(
+            sniff(&json!({"nextToken": "t"}), Some(&pipeline)),
+            Some(Format::AwsCodepipeline)
+        );
+        assert_eq!(
+            sniff(&Value::Null, Some(&alarm)),
+            Some(Format::AwsCloudwatchAlarms)
+        );
+        for other in [
+            json!({"number": 1, "result": "SUCCESS", "timestamp": 1, "duration": 2}),
+            json!({"id": 1, "status": "success", "sha": "abc"}),
+            json!({"AlarmName": "x", "StateValue": "OK"}),
+            json!({"pipeline_id": "p", "start_time": "2020-01-01T00:00:00Z"}),
+        ] {
+            assert_eq!(sniff(&Value::Null, Some(&other)), None, "{other}");
+        }
+        assert_eq!(sniff(&Value::Null, None), None);
+    }
+}

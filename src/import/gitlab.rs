@@ -1,0 +1,732 @@
+//! GitLab REST API v4 exports (formats.md §1.1): deployments, merge requests, the commits of a
+//! merge request, and issues (of which only incidents are kept). Every list endpoint returns a
+//! bare array; `glab api --paginate` output (arrays one after another) and JSON Lines are split
+//! by `envelope`.
+
+use serde_json::Value;
+
+use super::fields::{self, FieldError};
+use super::{Ctx, Format, ImportError, MrCommit, Reader};
+use crate::model::{CommitRef, DeployStatus, DeploymentRecord, Incident, MergeRequest};
+
+/// Detects this module's formats from the keys of the first record. GitLab wraps nothing, so
+/// the envelope (`doc`) says nothing and is not looked at.
+pub fn sniff(_doc: &Value, first: Option<&Value>) -> Option<Format> {
+    let has = |keys: &[&str]| fields::has_keys(first, keys);
+    if has(&["iid", "deployable", "environment"]) {
+        return Some(Format::GitlabDeployments);
+    }
+    if has(&["iid", "source_branch", "target_branch"]) {
+        return Some(Format::GitlabMergeRequests);
+    }
+    if has(&["id", "short_id", "authored_date"]) {
+        return Some(Format::GitlabMergeRequestCommits);
+    }
+    if has(&["iid", "issue_type"]) || (has(&["iid", "closed_at"]) && labels_are_text(first?)) {
+        return Some(Format::GitlabIssues);
+    }
+    None
+}
+
+/// GitLab's `labels` is a list of names (unless `with_labels_details=true`); GitHub's is a list
+/// of objects.
+fn labels_are_text(record: &Value) -> bool {
+    record
+        .get("labels")
+        .and_then(Value::as_array)
+        .is_some_and(|l| l.iter().all(Value::is_string))
+}
+
+/// The reader for one of this module's formats.
+pub fn reader(format: Format, _envelope: Option<&Value>) -> Box<dyn Reader> {
+    Box::new(GitLab { format })
+}
+
+struct GitLab {
+    format: Format,
+}
+
+/// A required commit id, lowercased.
+fn req_sha(r: &Value, path: &str) -> Result<String, FieldError> {
+    let t = fields::req_text(r, path)?;
+    if fields::is_sha(&t) {
+        Ok(t.to_ascii_lowercase())
+    } else {
+        Err(FieldError::new(
+            path,
+            format!("'{t}' is not a commit id (expected 7 to 64 hex digits)"),
+        ))
+    }
+}
+
+/// An optional commit id, lowercased; present but malformed is an error.
+fn sha(r: &Value, path: &str) -> Result<Option<String>, FieldError> {
+    match fields::get(r, path) {
+        None => Ok(None),
+        Some(_) => req_sha(r, path).map(Some),
+    }
+}
+
+impl GitLab {
+    /// `GET /projects/:id/deployments`. The entity has no top-level `finished_at`: the time is
+    /// the deploy job's `deployable.finished_at`, else (a deployment created through the API,
+    /// `deployable: null`) `updated_at`, which is only taken as a finish time once the
+    /// top-level `status` says the deployment is over. The status is the deployment's own
+    /// top-level `status`, never the job's `deployable.status` (the doc example has `created`
+    /// beside a successful job, formats.md §1.1).
+    fn deployment(&self, r: &Value, ctx: &Ctx<'_>) -> Result<DeploymentRecord, FieldError> {
+        let id = fields::req_text(r, "id")?;
+        let commit = req_sha(r, "sha")?;
+        let word = fields::req_text(r, "status")?;
+        let status = fields::deploy_status(&word).ok_or_else(|| {
+            FieldError::new(
+                "status",
+                format!("'{word}' is not a deployment status (expected created, running, success, failed, canceled or blocked)"),
+            )
+        })?;
+        let started_at = fields::time(r, "deployable.started_at", ctx.zone())?;
+        let (finished_at, finished_field) = match fields::time(r, "deployable.finished_at", ctx.zone())? {
+            Some(t) => (Some(t), "deployable.finished_at"),
+            None if status == DeployStatus::Running => (None, ""),
+            None => (Some(fields::req_time(r, "updated_at", ctx.zone())?), "updated_at"),
+        };
+        if let (Some(s), Some(f)) = (started_at, finished_at)
+            && f < s
+        {
+            return Err(FieldError::new(
+                finished_field,
+                "is before deployable.started_at (negative duration)",
+            ));
+        }
+        Ok(DeploymentRecord {
+            id,
+            source: self.format.name(),
+            commit: Some(CommitRef::Sha(commit)),
+            environment: fields::text(r, "environment.name").or_else(|| fields::text(r, "environment")),
+            status,
+            started_at,
+            finished_at,
+            service: None,
+            location: ctx.location.clone(),
+        })
+    }
+
+    /// `GET /projects/:id/merge_requests`. Merged only when `state` is `merged`; the landed
+    /// commit is `merge_commit_sha`, else `squash_commit_sha`, else `sha` (fast-forward).
+    fn merge_request(&self, r: &Value, ctx: &Ctx<'_>) -> Result<MergeRequest, FieldError> {
+        let id = fields::req_text(r, "iid")?;
+        let created_at = fields::req_time(r, "created_at", ctx.zone())?;
+        let state = fields::req_text(r, "state")?;
+        let head_sha = sha(r, "sha")?;
+        let merged = state.eq_ignore_ascii_case("merged");
+        let (merged_at, merge_sha) = if merged {
+            let at = fields::time(r, "merged_at", ctx.zone())?.ok_or_else(|| {
+                FieldError::new(
+                    "merged_at",
+                    "missing although state is merged (expected the merge time)",
+                )
+            })?;
+            let landed = match sha(r, "merge_commit_sha")? {
+                Some(s) => Some(s),
+                None => sha(r, "squash_commit_sha")?.or_else(|| head_sha.clone()),
+            };
+            (Some(at), landed)
+        } else {
+            (None, None)
+        };
+        Ok(MergeRequest {
+            id,
+            source: self.format.name(),
+            created_at,
+            merged_at,
+            merge_sha,
+            head_sha,
+            target_branch: fields::text(r, "target_branch"),
+            first_commit_at: None,
+            location: ctx.location.clone(),
+        })
+    }
+
+    /// `GET /projects/:id/merge_requests/:iid/commits`. The body does not say which merge
+    /// request it is about, so `merge_request` stays `None`.
+    fn mr_commit(&self, r: &Value, ctx: &Ctx<'_>) -> Result<MrCommit, FieldError> {
+        Ok(MrCommit {
+            merge_request: None,
+            sha: req_sha(r, "id")?,
+            authored_at: fields::req_time(r, "authored_date", ctx.zone())?,
+            location: ctx.location.clone(),
+        })
+    }
+
+    /// `GET /projects/:id/issues`. `None` for an issue that is not an incident. An incident is
+    /// resolved at `closed_at`, and only while `state` is `closed` (a reopened incident is
+    /// open again).
+    fn incident(&self, r: &Value, ctx: &Ctx<'_>) -> Result<Option<Incident>, FieldError> {
+        if !is_incident(r) {
+            return Ok(None);
+        }
+        let id = fields::req_text(r, "iid")?;
+        let started_at = fields::req_time(r, "created_at", ctx.zone())?;
+        let closed = match fields::text(r, "state") {
+            Some(s) => s.eq_ignore_ascii_case("closed"),
+            None => fields::get(r, "closed_at").is_some(),
+        };
+        let resolved_at = if closed {
+            let t = fields::time(r, "closed_at", ctx.zone())?.ok_or_else(|| {
+                FieldError::new(
+                    "closed_at",
+                    "missing although state is closed (expected the close time)",
+                )
+            })?;
+            if t < started_at {
+                return Err(FieldError::new(
+                    "closed_at",
+                    "is before created_at (negative duration)",
+                ));
+            }
+            Some(t)
+        } else {
+            None
+        };
+        Ok(Some(Incident {
+            id,
+            source: self.format.name(),
+            title: fields::text(r, "title"),
+            started_at,
+            resolved_at,
+            severity: fields::text(r, "severity"),
+            service: None,
+            deployment: None,
+            location: ctx.location.clone(),
+        }))
+    }
+}
+
+/// `issue_type: incident`, `type: INCIDENT`, or a label named `incident` (any case; labels
+/// are names, or objects with a `name` when exported `with_labels_details`).
+fn is_incident(r: &Value) -> bool {
+    let is = |path: &str| fields::text(r, path).is_some_and(|t| t.eq_ignore_ascii_case("incident"));
+    if is("issue_type") || is("type") {
+        return true;
+    }
+    r.get("labels").and_then(Value::as_array).is_some_and(|labels| {
+        labels.iter().any(|l| {
+            let name = l.as_str().or_else(|| l.get("name").and_then(Value::as_str));
+            name.is_some_and(|n| n.trim().eq_ignore_ascii_case("incident"))
+        })
+    })
+}
+
+impl Reader for GitLab {
+    fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
+        if !record.is_object() {
+            return ctx.problem("", format!("expected an object, found {}", fields::kind(&record)));
+        }
+        let r = &record;
+        let result = match self.format {
+            Format::GitlabDeployments => self.deployment(r, ctx).map(|d| ctx.out.deployments.push(d)),
+            Format::GitlabMergeRequests => self.merge_request(r, ctx).map(|m| ctx.out.merge_requests.push(m)),
+            Format::GitlabMergeRequestCommits => self.mr_commit(r, ctx).map(|c| ctx.out.mr_commits.push(c)),
+            Format::GitlabIssues => self.incident(r, ctx).map(|i| match i {
+                Some(i) => ctx.out.incidents.push(i),
+                None => ctx.out.ignored += 1,
+            }),
+            other => {
+                return Err(ctx.fatal(
+                    "",
+                    format!("{} is not a GitLab format (internal error)", other.name()),
+                ));
+            }
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) => ctx.problem(&e.field, e.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+
+    use chrono::{Duration, TimeZone, Utc};
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::import::{ImportOptions, Imported, import_file};
+    use crate::model::Instant;
+
+    fn example_path(name: &str) -> PathBuf {
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/formats")).join(name)
+    }
+
+    fn example(name: &str) -> Imported {
+        import_file(&example_path(name), None, &ImportOptions::default()).expect("the example imports")
+    }
+
+    fn temp(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new()
+            .suffix(".json")
+            .tempfile()
+            .expect("tempfile");
+        f.write_all(text.as_bytes()).expect("write");
+        f
+    }
+
+    fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, crate::import::ImportError> {
+        let f = temp(text);
+        import_file(f.path(), None, options)
+    }
+
+    fn lenient(text: &str) -> Imported {
+        import_text(text, &ImportOptions::default()).expect("imports leniently")
+    }
+
+    fn strict() -> ImportOptions {
+        ImportOptions {
+            strict: true,
+            ..Default::default()
+        }
+    }
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: i64) -> Instant {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
+            .single()
+            .expect("a valid time")
+            + Duration::milliseconds(ms)
+    }
+
+    fn sha_ref(s: &str) -> Option<CommitRef> {
+        Some(CommitRef::Sha(s.to_owned()))
+    }
+
+    #[test]
+    fn deployments_example_is_two_running_deployments_timed_by_their_deploy_job() {
+        let out = example("gitlab-deployments.json");
+        assert_eq!(out.format, Some(Format::GitlabDeployments));
+        assert_eq!(
+            (out.records, out.ignored, out.problems.len()),
+            (2, 0, 0),
+            "{:?}",
+            out.problems
+        );
+        let got: Vec<_> = out
+            .deployments
+            .iter()
+            .map(|d| {
+                (
+                    d.id.as_str(),
+                    d.source,
+                    d.commit.clone(),
+                    d.environment.as_deref(),
+                    d.status,
+                    d.started_at,
+                    d.finished_at,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "41",
+                    "gitlab-deployments",
+                    sha_ref("99d03678b90d914dbb1b109132516d71a4a03ea8"),
+                    Some("production"),
+                    // The top-level status is `created` although the job succeeded.
+                    DeployStatus::Running,
+                    None,
+                    Some(utc(2016, 8, 11, 7, 36, 39, 851)),
+                ),
+                (
+                    "42",
+                    "gitlab-deployments",
+                    sha_ref("a91957a858320c0e17f3a0eca7cfacbff50ea29a"),
+                    Some("production"),
+                    DeployStatus::Running,
+                    None,
+                    Some(utc(2016, 8, 11, 11, 32, 35, 145)),
+                ),
+            ]
+        );
+        assert_eq!(out.deployments[1].location.record, 2);
+        assert_eq!(out.deployments[0].service, None);
+    }
+
+    #[test]
+    fn merge_requests_example_fast_forward_lands_the_head_sha() {
+        let out = example("gitlab-merge-requests.json");
+        assert_eq!(out.format, Some(Format::GitlabMergeRequests));
+        assert_eq!((out.records, out.problems.len()), (1, 0));
+        let eights = "8".repeat(40);
+        assert_eq!(
+            out.merge_requests,
+            vec![MergeRequest {
+                id: "1".into(),
+                source: "gitlab-merge-requests",
+                created_at: utc(2017, 4, 29, 8, 46, 0, 0),
+                merged_at: Some(utc(2018, 9, 7, 11, 16, 17, 520)),
+                merge_sha: Some(eights.clone()),
+                head_sha: Some(eights),
+                target_branch: Some("main".into()),
+                first_commit_at: None,
+                location: out.merge_requests[0].location.clone(),
+            }]
+        );
+    }
+
+    #[test]
+    fn merge_request_commits_example_converts_the_plus_three_offset_to_utc() {
+        let out = example("gitlab-merge-request-commits.json");
+        assert_eq!(out.format, Some(Format::GitlabMergeRequestCommits));
+        assert_eq!((out.records, out.problems.len()), (2, 0));
+        let got: Vec<_> = out
+            .mr_commits
+            .iter()
+            .map(|c| (c.merge_request.clone(), c.sha.as_str(), c.authored_at))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    None,
+                    "ed899a2f4b50b4370feeea94676502b42383c746",
+                    utc(2012, 9, 20, 8, 50, 22, 0)
+                ),
+                (
+                    None,
+                    "6104942438c14ec7bd21c6cd5bd995272b3faff6",
+                    utc(2012, 9, 20, 6, 6, 12, 0)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn issues_example_plain_issue_is_ignored_not_an_incident() {
+        let out = example("gitlab-issues.json");
+        assert_eq!(out.format, Some(Format::GitlabIssues));
+        assert_eq!(
+            (out.records, out.ignored, out.incidents.len(), out.problems.len()),
+            (1, 1, 0, 0)
+        );
+    }
+
+    fn issue(extra: Value) -> Value {
+        let mut base = json!({
+            "id": 900, "iid": 7, "state": "opened", "title": "API down",
+            "created_at": "2024-03-01T10:00:00.000Z", "closed_at": null,
+            "labels": [], "type": "ISSUE", "issue_type": "issue", "severity": "CRITICAL"
+        });
+        for (k, v) in extra.as_object().expect("object") {
+            base[k] = v.clone();
+        }
+        base
+    }
+
+    #[test]
+    fn incidents_by_issue_type_type_or_label_open_ones_stay_unresolved() {
+        let text = [
+            issue(json!({"iid": 1, "issue_type": "incident", "type": "INCIDENT"})),
+            issue(json!({"iid": 2, "labels": ["bug", "Incident"], "state": "closed",
+                         "closed_at": "2024-03-01T16:15:30.5+05:45"})),
+            issue(json!({"iid": 3, "type": "INCIDENT", "issue_type": null, "state": "closed",
+                         "closed_at": "2024-03-01T12:00:00Z"})),
+            issue(json!({"iid": 4, "labels": ["incident-review"]})),
+            issue(json!({"iid": 5, "state": "opened", "closed_at": "2024-03-02T00:00:00Z", "issue_type": "incident"})),
+        ]
+        .map(|v| v.to_string())
+        .join("\n");
+        let out = lenient(&text);
+        assert_eq!(out.format, Some(Format::GitlabIssues));
+        assert_eq!(
+            (out.records, out.ignored, out.problems.len()),
+            (5, 1, 0),
+            "{:?}",
+            out.problems
+        );
+        let got: Vec<_> = out
+            .incidents
+            .iter()
+            .map(|i| {
+                (
+                    i.id.as_str(),
+                    i.started_at,
+                    i.resolved_at,
+                    i.severity.as_deref(),
+                    i.title.as_deref(),
+                )
+            })
+            .collect();
+        let start = utc(2024, 3, 1, 10, 0, 0, 0);
+        assert_eq!(
+            got,
+            vec![
+                ("1", start, None, Some("CRITICAL"), Some("API down")),
+                // 16:15:30.5 at +05:45 is 10:30:30.5 UTC.
+                (
+                    "2",
+                    start,
+                    Some(utc(2024, 3, 1, 10, 30, 30, 500)),
+                    Some("CRITICAL"),
+                    Some("API down")
+                ),
+                (
+                    "3",
+                    start,
+                    Some(utc(2024, 3, 1, 12, 0, 0, 0)),
+                    Some("CRITICAL"),
+                    Some("API down")
+                ),
+                // Reopened: a closed_at left over while opened does not resolve it.
+                ("5", start, None, Some("CRITICAL"), Some("API down")),
+            ]
+        );
+        // JSON Lines: each record knows its line? Records are numbered at least.
+        assert_eq!(out.incidents[3].location.record, 5);
+    }
+
+    #[test]
+    fn incident_closed_before_it_was_created_is_a_problem() {
+        let text = json!([issue(
+            json!({"issue_type": "incident", "state": "closed", "closed_at": "2024-03-01T09:59:59Z"})
+        )]);
+        let out = lenient(&text.to_string());
+        assert!(out.incidents.is_empty());
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].field, "closed_at");
+        assert!(
+            out.problems[0].message.contains("before created_at"),
+            "{}",
+            out.problems[0].message
+        );
+    }
+
+    fn deployment(extra: Value) -> Value {
+        let mut base = json!({
+            "id": 100, "iid": 1, "ref": "main", "sha": "ABCDEF0123456789abcdef0123456789abcdef01",
+            "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:10:00Z",
+            "status": "success", "environment": {"id": 1, "name": "production"},
+            "deployable": {"id": 5, "status": "success", "started_at": "2024-01-01T00:01:00Z",
+                           "finished_at": "2024-01-01T00:05:00.25Z"}
+        });
+        for (k, v) in extra.as_object().expect("object") {
+            base[k] = v.clone();
+        }
+        base
+    }
+
+    #[test]
+    fn deployment_time_is_job_finish_else_updated_at_and_status_is_top_level() {
+        let text = json!([
+            deployment(json!({})),
+            deployment(json!({"id": 101, "deployable": null, "status": "failed"})),
+            deployment(json!({"id": 102, "deployable": null, "status": "running"})),
+            deployment(json!({"id": 103, "status": "canceled", "environment": {"name": "staging"}})),
+        ]);
+        let out = lenient(&text.to_string());
+        assert_eq!(out.problems.len(), 0, "{:?}", out.problems);
+        let got: Vec<_> = out
+            .deployments
+            .iter()
+            .map(|d| {
+                (
+                    d.id.as_str(),
+                    d.commit.clone(),
+                    d.environment.as_deref(),
+                    d.status,
+                    d.started_at,
+                    d.finished_at,
+                )
+            })
+            .collect();
+        let sha = sha_ref("abcdef0123456789abcdef0123456789abcdef01");
+        let started = Some(utc(2024, 1, 1, 0, 1, 0, 0));
+        let job_end = Some(utc(2024, 1, 1, 0, 5, 0, 250));
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "100",
+                    sha.clone(),
+                    Some("production"),
+                    DeployStatus::Success,
+                    started,
+                    job_end
+                ),
+                (
+                    "101",
+                    sha.clone(),
+                    Some("production"),
+                    DeployStatus::Failed,
+                    None,
+                    Some(utc(2024, 1, 1, 0, 10, 0, 0))
+                ),
+                (
+                    "102",
+                    sha.clone(),
+                    Some("production"),
+                    DeployStatus::Running,
+                    None,
+                    None
+                ),
+                (
+                    "103",
+                    sha,
+                    Some("staging"),
+                    DeployStatus::Cancelled,
+                    started,
+                    job_end
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn deployment_missing_sha_is_skipped_leniently_and_fatal_when_strict() {
+        let text = json!([deployment(json!({"sha": null})), deployment(json!({"id": 2}))]).to_string();
+        let out = lenient(&text);
+        assert_eq!(out.records, 2);
+        assert_eq!(
+            out.deployments.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            vec!["2"]
+        );
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].field, "sha");
+        assert_eq!(out.problems[0].location.record, 1);
+        let err = import_text(&text, &strict()).expect_err("strict mode stops");
+        assert!(err.0.contains("record 1: sha: missing"), "{err}");
+    }
+
+    #[test]
+    fn deployment_with_bad_status_bad_sha_or_negative_duration_is_a_problem() {
+        let text = json!([
+            deployment(json!({"status": "exploded"})),
+            deployment(json!({"sha": "main"})),
+            deployment(
+                json!({"deployable": {"started_at": "2024-01-01T00:06:00Z", "finished_at": "2024-01-01T00:05:00Z"}})
+            ),
+            deployment(json!({"updated_at": "2024-01-01 00:10:00", "deployable": null})),
+        ]);
+        let out = lenient(&text.to_string());
+        assert!(out.deployments.is_empty());
+        let fields: Vec<_> = out.problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec!["status", "sha", "deployable.finished_at", "updated_at"]
+        );
+        assert!(out.problems[0].message.contains("'exploded'"));
+        assert!(
+            out.problems[3].message.contains("--timezone"),
+            "{}",
+            out.problems[3].message
+        );
+    }
+
+    #[test]
+    fn naive_time_is_read_in_the_given_zone() {
+        let text = json!([deployment(
+            json!({"updated_at": "2024-07-01 12:00:00", "deployable": null})
+        )]);
+        let options = ImportOptions {
+            zone: Some(crate::import::Zone::parse("Europe/Berlin").expect("zone")),
+            strict: true,
+        };
+        let out = import_text(&text.to_string(), &options).expect("imports");
+        assert_eq!(out.deployments[0].finished_at, Some(utc(2024, 7, 1, 10, 0, 0, 0)));
+    }
+
+    fn mr(extra: Value) -> Value {
+        let mut base = json!({
+            "id": 501, "iid": 12, "state": "merged", "created_at": "2024-02-01T08:00:00Z",
+            "merged_at": "2024-02-02T09:30:00.125Z", "source_branch": "feature", "target_branch": "main",
+            "sha": "1111111111111111111111111111111111111111",
+            "merge_commit_sha": "2222222222222222222222222222222222222222",
+            "squash_commit_sha": "3333333333333333333333333333333333333333"
+        });
+        for (k, v) in extra.as_object().expect("object") {
+            base[k] = v.clone();
+        }
+        base
+    }
+
+    #[test]
+    fn merge_sha_prefers_merge_then_squash_then_head_and_only_when_merged() {
+        // `glab api --paginate` prints one array per page, one after another.
+        let text = format!(
+            "{}\n{}",
+            json!([mr(json!({})), mr(json!({"iid": 13, "merge_commit_sha": null}))]),
+            json!([
+                mr(json!({"iid": 14, "merge_commit_sha": null, "squash_commit_sha": ""})),
+                mr(json!({"iid": 15, "state": "closed", "merged_at": null})),
+                mr(json!({"iid": 16, "state": "opened", "merged_at": "2024-02-03T00:00:00Z"})),
+            ])
+        );
+        let out = lenient(&text);
+        assert_eq!(out.format, Some(Format::GitlabMergeRequests));
+        assert_eq!((out.records, out.problems.len()), (5, 0));
+        let got: Vec<_> = out
+            .merge_requests
+            .iter()
+            .map(|m| (m.id.as_str(), m.merged_at, m.merge_sha.clone()))
+            .collect();
+        let merged = Some(utc(2024, 2, 2, 9, 30, 0, 125));
+        let s = |c: char| Some(c.to_string().repeat(40));
+        assert_eq!(
+            got,
+            vec![
+                ("12", merged, s('2')),
+                ("13", merged, s('3')),
+                ("14", merged, s('1')),
+                ("15", None, None),
+                ("16", None, None),
+            ]
+        );
+        assert!(out.merge_requests.iter().all(|m| m.head_sha == s('1')));
+        assert_eq!(out.merge_requests[4].location.record, 5);
+    }
+
+    #[test]
+    fn merged_merge_request_without_merged_at_is_a_problem() {
+        let text = json!([mr(json!({"merged_at": null}))]).to_string();
+        let out = lenient(&text);
+        assert!(out.merge_requests.is_empty());
+        assert_eq!(out.problems[0].field, "merged_at");
+        let err = import_text(&text, &strict()).expect_err("strict");
+        assert!(err.0.contains("merged_at"), "{err}");
+    }
+
+    #[test]
+    fn commits_as_json_lines_with_an_odd_offset_and_a_missing_date() {
+        let text = concat!(
+            r#"{"id": "ed899a2f4b50b4370feeea94676502b42383c746", "short_id": "ed899a2f", "authored_date": "2024-03-10T23:59:59.999-09:30"}"#,
+            "\n",
+            r#"{"id": "6104942438c14ec7bd21c6cd5bd995272b3faff6", "short_id": "6104942", "authored_date": null}"#,
+            "\n"
+        );
+        let out = lenient(text);
+        assert_eq!(out.format, Some(Format::GitlabMergeRequestCommits));
+        assert_eq!(out.mr_commits.len(), 1);
+        assert_eq!(out.mr_commits[0].authored_at, utc(2024, 3, 11, 9, 29, 59, 999));
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].field, "authored_date");
+        let err = import_text(text, &strict()).expect_err("strict");
+        assert!(err.0.contains("authored_date: missing"), "{err}");
+    }
+
+    #[test]
+    fn a_record_that_is_not_an_object_is_a_problem() {
+        let out = import_text(
+            &json!([mr(json!({})), 42]).to_string(),
+            &ImportOptions {
+                strict: false,
+                ..Default::default()
+            },
+        )
+        .expect("lenient");
+        assert_eq!(out.merge_requests.len(), 1);
+        assert_eq!(out.problems.len(), 1);
+        assert!(out.problems[0].message.contains("a number"));
+    }
+}

@@ -1,0 +1,462 @@
+//! Reading the files teams export from their tools into the records of `model`.
+//!
+//! Every file goes through the same steps: detect the format from its content (or take the
+//! one forced on the command line), split it into records (a bare array, a wrapper object,
+//! concatenated JSON documents, JSON Lines, or CSV rows), and hand each record to the
+//! format's [`Reader`]. Readers push records and problems into a [`Ctx`]; in lenient mode a
+//! problem skips the record and is counted, with `--strict` it is fatal.
+
+pub mod aws;
+pub mod canonical;
+pub mod cd;
+pub mod envelope;
+pub mod fields;
+pub mod github;
+pub mod gitlab;
+pub mod incident_tools;
+pub mod time;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::model::{DeploymentRecord, Incident, Instant, Location, MergeRequest};
+pub use time::Zone;
+
+/// Every format dorascope reads. The names are what `--deployments-format` and friends take
+/// and what `dorascope check` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// GitLab `GET /projects/:id/deployments`.
+    GitlabDeployments,
+    /// GitLab `GET /projects/:id/merge_requests`.
+    GitlabMergeRequests,
+    /// GitLab `GET /projects/:id/merge_requests/:iid/commits`.
+    GitlabMergeRequestCommits,
+    /// GitLab `GET /projects/:id/issues` (incidents: label `incident` or `issue_type: incident`).
+    GitlabIssues,
+    /// GitHub `GET /repos/{o}/{r}/deployments`.
+    GithubDeployments,
+    /// GitHub `GET /repos/{o}/{r}/deployments/{id}/statuses`.
+    GithubDeploymentStatuses,
+    /// GitHub `GET /repos/{o}/{r}/actions/runs`.
+    GithubActionsRuns,
+    /// GitHub `GET /repos/{o}/{r}/pulls`, or `gh pr list --json`.
+    GithubPulls,
+    /// GitHub `GET /repos/{o}/{r}/issues` (pull requests skipped).
+    GithubIssues,
+    /// `aws codepipeline list-pipeline-executions`.
+    AwsCodepipeline,
+    /// `aws cloudwatch describe-alarm-history` (ALARM → OK episodes are incidents).
+    AwsCloudwatchAlarms,
+    /// PagerDuty REST `GET /incidents`.
+    PagerdutyIncidents,
+    /// PagerDuty `POST /analytics/raw/incidents`.
+    PagerdutyAnalytics,
+    /// Opsgenie `GET /v1/incidents`.
+    OpsgenieIncidents,
+    /// Opsgenie `GET /v2/alerts`.
+    OpsgenieAlerts,
+    /// Jira issue navigator CSV export.
+    JiraCsv,
+    /// ServiceNow `GET /api/now/table/incident`.
+    ServicenowIncidents,
+    /// Jenkins `/job/<j>/api/json` (one build or `builds[]`).
+    JenkinsBuilds,
+    /// Apache DevLake webhook deployment payloads.
+    DevlakeDeployments,
+    /// Apache DevLake webhook incident payloads.
+    DevlakeIncidents,
+    /// dorascope's canonical deployments CSV (`docs/canonical.md`).
+    CanonicalDeploymentsCsv,
+    /// dorascope's canonical incidents CSV.
+    CanonicalIncidentsCsv,
+    /// dorascope's canonical deployments as JSON (Lines).
+    CanonicalDeploymentsJson,
+    /// dorascope's canonical incidents as JSON (Lines).
+    CanonicalIncidentsJson,
+}
+
+impl Format {
+    /// The kebab-case name (the same as the command line's).
+    pub fn name(self) -> &'static str {
+        NAMES[self as usize]
+    }
+}
+
+/// Names in declaration order; a test checks them against clap's.
+const NAMES: &[&str] = &[
+    "gitlab-deployments",
+    "gitlab-merge-requests",
+    "gitlab-merge-request-commits",
+    "gitlab-issues",
+    "github-deployments",
+    "github-deployment-statuses",
+    "github-actions-runs",
+    "github-pulls",
+    "github-issues",
+    "aws-codepipeline",
+    "aws-cloudwatch-alarms",
+    "pagerduty-incidents",
+    "pagerduty-analytics",
+    "opsgenie-incidents",
+    "opsgenie-alerts",
+    "jira-csv",
+    "servicenow-incidents",
+    "jenkins-builds",
+    "devlake-deployments",
+    "devlake-incidents",
+    "canonical-deployments-csv",
+    "canonical-incidents-csv",
+    "canonical-deployments-json",
+    "canonical-incidents-json",
+];
+
+/// A commit of a merge request (from a merge-request commits export).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MrCommit {
+    /// The merge request's number (`iid`), when the export says it (file name or key).
+    pub merge_request: Option<String>,
+    /// The commit id.
+    pub sha: String,
+    /// Authored time.
+    pub authored_at: Instant,
+    /// Where it was read.
+    pub location: Location,
+}
+
+/// A recoverable problem with one record: the record was skipped (lenient mode).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// Where.
+    pub location: Location,
+    /// The field (dotted path), or empty for the whole record.
+    pub field: String,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}: {}", self.location, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.location, self.field, self.message)
+        }
+    }
+}
+
+/// A fatal import error: one line naming file, line or record, field and expectation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ImportError(pub String);
+
+impl From<Problem> for ImportError {
+    fn from(p: Problem) -> Self {
+        ImportError(p.to_string())
+    }
+}
+
+/// How to read files.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The zone of naive timestamps (`--timezone`); `None` makes them an error.
+    pub zone: Option<Zone>,
+    /// Make recoverable problems fatal (`--strict`).
+    pub strict: bool,
+}
+
+/// Everything read from one file.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Imported {
+    /// The file as named.
+    pub file: String,
+    /// The detected (or forced) format.
+    pub format: Option<Format>,
+    /// Records seen (including skipped ones).
+    pub records: u64,
+    /// Records that were not relevant (e.g. issues that are not incidents, pull requests in an
+    /// issues export, non-state-change alarm history items).
+    pub ignored: u64,
+    /// Deployments read.
+    pub deployments: Vec<DeploymentRecord>,
+    /// Incidents read.
+    pub incidents: Vec<Incident>,
+    /// Merge requests read.
+    pub merge_requests: Vec<MergeRequest>,
+    /// Merge-request commits read.
+    pub mr_commits: Vec<MrCommit>,
+    /// Skipped records and why.
+    pub problems: Vec<Problem>,
+}
+
+/// The context a [`Reader`] works in: the current record's location, the options, and the
+/// output.
+pub struct Ctx<'a> {
+    /// Options.
+    pub options: &'a ImportOptions,
+    /// The current record's location.
+    pub location: Location,
+    /// The output.
+    pub out: &'a mut Imported,
+}
+
+impl Ctx<'_> {
+    /// Records a problem with the current record: fatal with `--strict`, else counted.
+    /// Readers return right after a problem, skipping the record.
+    pub fn problem(&mut self, field: &str, message: impl Into<String>) -> Result<(), ImportError> {
+        let p = Problem {
+            location: self.location.clone(),
+            field: field.to_owned(),
+            message: message.into(),
+        };
+        if self.options.strict {
+            return Err(p.into());
+        }
+        self.out.problems.push(p);
+        Ok(())
+    }
+
+    /// A fatal problem with the current record (a file that cannot be this format at all).
+    pub fn fatal(&self, field: &str, message: impl Into<String>) -> ImportError {
+        Problem {
+            location: self.location.clone(),
+            field: field.to_owned(),
+            message: message.into(),
+        }
+        .into()
+    }
+
+    /// The zone for naive timestamps.
+    pub fn zone(&self) -> Option<&Zone> {
+        self.options.zone.as_ref()
+    }
+}
+
+/// A format's record reader. `record` is called once per record in file order; `finish` once
+/// at the end (for formats whose records only make sense together, like alarm histories).
+pub trait Reader {
+    /// Reads one record.
+    fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError>;
+    /// Called after the last record.
+    fn finish(&mut self, _ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
+        Ok(())
+    }
+}
+
+/// Detects the format of a JSON document from its shape. `first` is its first record.
+pub fn sniff_json(doc: &Value, first: Option<&Value>) -> Option<Format> {
+    gitlab::sniff(doc, first)
+        .or_else(|| github::sniff(doc, first))
+        .or_else(|| aws::sniff(doc, first))
+        .or_else(|| incident_tools::sniff(doc, first))
+        .or_else(|| cd::sniff(doc, first))
+        .or_else(|| canonical::sniff_json(doc, first))
+}
+
+/// The reader for a JSON format; `envelope` is the wrapper object around the records, if any.
+pub fn json_reader(format: Format, envelope: Option<&Value>) -> Box<dyn Reader> {
+    use Format::*;
+    match format {
+        GitlabDeployments | GitlabMergeRequests | GitlabMergeRequestCommits | GitlabIssues => {
+            gitlab::reader(format, envelope)
+        }
+        GithubDeployments | GithubDeploymentStatuses | GithubActionsRuns | GithubPulls | GithubIssues => {
+            github::reader(format, envelope)
+        }
+        AwsCodepipeline | AwsCloudwatchAlarms => aws::reader(format, envelope),
+        PagerdutyIncidents | PagerdutyAnalytics | OpsgenieIncidents | OpsgenieAlerts
+        | ServicenowIncidents | JiraCsv => incident_tools::reader(format, envelope),
+        JenkinsBuilds | DevlakeDeployments | DevlakeIncidents => cd::reader(format, envelope),
+        CanonicalDeploymentsCsv
+        | CanonicalIncidentsCsv
+        | CanonicalDeploymentsJson
+        | CanonicalIncidentsJson => canonical::reader(format),
+    }
+}
+
+/// Reads one export file.
+pub fn import_file(
+    path: &Path,
+    forced: Option<Format>,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let file: Arc<str> = path.display().to_string().into();
+    let mut out = Imported {
+        file: file.to_string(),
+        ..Default::default()
+    };
+    envelope::read_file(path, file, forced, options, &mut out)?;
+    Ok(out)
+}
+
+/// Reads an export held in memory; `name` stands for the file name in messages.
+pub fn import_bytes(
+    name: &str,
+    bytes: &[u8],
+    forced: Option<Format>,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let file: Arc<str> = name.into();
+    let mut out = Imported {
+        file: file.to_string(),
+        ..Default::default()
+    };
+    envelope::read_stream(bytes, file, forced, options, &mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    /// Every shared example and the format it is, `None` for files that are not imported.
+    const EXAMPLES: &[(&str, Option<Format>)] = &[
+        (
+            "aws-cloudwatch-describe-alarm-history.json",
+            Some(Format::AwsCloudwatchAlarms),
+        ),
+        (
+            "aws-codepipeline-list-pipeline-executions.json",
+            Some(Format::AwsCodepipeline),
+        ),
+        (
+            "devlake-webhook-deployment.json",
+            Some(Format::DevlakeDeployments),
+        ),
+        ("devlake-webhook-incident.json", Some(Format::DevlakeIncidents)),
+        (
+            "github-actions-workflow-runs.json",
+            Some(Format::GithubActionsRuns),
+        ),
+        (
+            "github-deployment-statuses.json",
+            Some(Format::GithubDeploymentStatuses),
+        ),
+        ("github-deployments.json", Some(Format::GithubDeployments)),
+        ("github-issue.json", Some(Format::GithubIssues)),
+        ("github-pulls.json", Some(Format::GithubPulls)),
+        ("gitlab-deployments.json", Some(Format::GitlabDeployments)),
+        ("gitlab-dora-metrics.json", None),
+        ("gitlab-issues.json", Some(Format::GitlabIssues)),
+        (
+            "gitlab-merge-request-commits.json",
+            Some(Format::GitlabMergeRequestCommits),
+        ),
+        ("gitlab-merge-requests.json", Some(Format::GitlabMergeRequests)),
+        ("jenkins-build.json", Some(Format::JenkinsBuilds)),
+        ("jenkins-job-builds-tree.json", Some(Format::JenkinsBuilds)),
+        ("opsgenie-alert.json", Some(Format::OpsgenieAlerts)),
+        ("opsgenie-incidents.json", Some(Format::OpsgenieIncidents)),
+        (
+            "pagerduty-analytics-raw-incidents.json",
+            Some(Format::PagerdutyAnalytics),
+        ),
+        ("pagerduty-incidents.json", Some(Format::PagerdutyIncidents)),
+        ("servicenow-incident.json", Some(Format::ServicenowIncidents)),
+    ];
+
+    type Sniff = fn(&Value, Option<&Value>) -> Option<Format>;
+
+    /// Detection as `envelope::read_json` does it: the envelope, then the first record alone.
+    fn detect(sniff: Sniff, file: &str) -> Option<Format> {
+        let path = format!("{}/../shared/formats/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let (envelope, items) = envelope::split(doc);
+        let first = items.first();
+        sniff(envelope.as_ref().unwrap_or(&Value::Null), first)
+            .or_else(|| first.and_then(|r| sniff(r, Some(r))))
+    }
+
+    #[test]
+    fn every_shared_example_is_covered_by_this_table() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/formats");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("shared/formats")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        on_disk.sort();
+        let listed: Vec<&str> = EXAMPLES.iter().map(|(f, _)| *f).collect();
+        assert_eq!(on_disk, listed);
+    }
+
+    #[test]
+    fn each_module_claims_exactly_its_own_examples() {
+        let modules: [(&str, Sniff, &[Format]); 5] = [
+            (
+                "gitlab",
+                gitlab::sniff,
+                &[
+                    Format::GitlabDeployments,
+                    Format::GitlabMergeRequests,
+                    Format::GitlabMergeRequestCommits,
+                    Format::GitlabIssues,
+                ],
+            ),
+            (
+                "github",
+                github::sniff,
+                &[
+                    Format::GithubDeployments,
+                    Format::GithubDeploymentStatuses,
+                    Format::GithubActionsRuns,
+                    Format::GithubPulls,
+                    Format::GithubIssues,
+                ],
+            ),
+            (
+                "aws",
+                aws::sniff,
+                &[Format::AwsCodepipeline, Format::AwsCloudwatchAlarms],
+            ),
+            (
+                "incident_tools",
+                incident_tools::sniff,
+                &[
+                    Format::PagerdutyIncidents,
+                    Format::PagerdutyAnalytics,
+                    Format::OpsgenieIncidents,
+                    Format::OpsgenieAlerts,
+                    Format::ServicenowIncidents,
+                ],
+            ),
+            (
+                "cd",
+                cd::sniff,
+                &[
+                    Format::JenkinsBuilds,
+                    Format::DevlakeDeployments,
+                    Format::DevlakeIncidents,
+                ],
+            ),
+        ];
+        for (module, sniff, own) in modules {
+            for (file, want) in EXAMPLES {
+                let expected = want.filter(|f| own.contains(f));
+                assert_eq!(detect(sniff, file), expected, "{module} on {file}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_detection_chain_names_every_example() {
+        for (file, want) in EXAMPLES {
+            assert_eq!(detect(sniff_json, file), *want, "{file}");
+        }
+    }
+
+    #[test]
+    fn names_match_the_command_line() {
+        for f in Format::value_variants() {
+            assert_eq!(
+                f.to_possible_value().map(|v| v.get_name().to_owned()).as_deref(),
+                Some(f.name())
+            );
+        }
+    }
+}
