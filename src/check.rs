@@ -97,6 +97,7 @@ fn text(r: &FileReport) -> String {
         (r.merge_request_commits, "merge-request commits"),
     ] {
         if n > 0 {
+            let what = if n == 1 { what.trim_end_matches('s') } else { what };
             counts.push(format!("{n} {what}"));
         }
     }

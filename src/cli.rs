@@ -95,6 +95,10 @@ pub struct ExportArgs {
     /// A merge-request export (GitLab merge requests or commits, GitHub pulls); repeatable.
     #[arg(long = "merge-requests", value_name = "FILE")]
     pub merge_requests: Vec<PathBuf>,
+    /// Merge-request commits: a directory of `<iid>.json` files, or one JSON object keyed by
+    /// iid. Default: a `merge_request_commits/` directory beside the merge-request export.
+    #[arg(long, value_name = "PATH")]
+    pub merge_request_commits: Option<PathBuf>,
     /// Production environment names (case-insensitive); repeatable.
     #[arg(long = "environment", value_name = "NAME", default_values_t = ["production".to_string(), "prod".to_string()])]
     pub environments: Vec<String>,
@@ -121,6 +125,7 @@ impl ExportArgs {
             incidents: self.incidents.clone(),
             incidents_format: self.incidents_format,
             merge_requests: self.merge_requests.clone(),
+            merge_request_commits: self.merge_request_commits.clone(),
             environments: self.environments.clone(),
             options: ImportOptions {
                 zone,

@@ -25,6 +25,10 @@ pub struct ExportFiles {
     pub incidents_format: Option<Format>,
     /// Merge-request exports.
     pub merge_requests: Vec<PathBuf>,
+    /// Merge-request commits: a directory of `<iid>.json` files or one JSON object keyed by
+    /// iid. Without it, a `merge_request_commits/` directory beside a merge-request export is
+    /// used when there is one.
+    pub merge_request_commits: Option<PathBuf>,
     /// Production environment names, compared case-insensitively.
     pub environments: Vec<String>,
     /// Parsing options (time zone, strictness).
@@ -112,7 +116,105 @@ impl ExportFiles {
             out.mr_commits.append(&mut file.mr_commits);
             out.files.push(file);
         }
+        for source in self.commit_sources() {
+            let (files, commits) = read_mr_commits(&source, &self.options)?;
+            out.files.extend(files);
+            out.mr_commits.extend(commits);
+        }
+        out.link_first_commits();
         Ok(out)
+    }
+
+    /// Where merge-request commits are: the option, else `merge_request_commits/` directories
+    /// beside the merge-request exports.
+    fn commit_sources(&self) -> Vec<PathBuf> {
+        if let Some(p) = &self.merge_request_commits {
+            return vec![p.clone()];
+        }
+        let mut dirs: Vec<PathBuf> = self
+            .merge_requests
+            .iter()
+            .filter_map(|f| f.parent().map(|d| d.join("merge_request_commits")))
+            .filter(|d| d.is_dir())
+            .collect();
+        dirs.dedup();
+        dirs
+    }
+}
+
+/// Reads merge-request commits saved the way people save them: one `<iid>.json` per merge
+/// request in a directory, one JSON object keyed by iid, or a plain commits export (then the
+/// merge request is unknown).
+fn read_mr_commits(
+    path: &std::path::Path,
+    options: &ImportOptions,
+) -> Result<(Vec<Imported>, Vec<MrCommit>)> {
+    let mut files = Vec::new();
+    let mut commits = Vec::new();
+    let mut take = |mut imported: Imported, iid: Option<&str>| {
+        for mut c in std::mem::take(&mut imported.mr_commits) {
+            if c.merge_request.is_none() {
+                c.merge_request = iid.map(str::to_owned);
+            }
+            commits.push(c);
+        }
+        files.push(imported);
+    };
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::Input(format!("{}: cannot list: {e}", path.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        entries.sort();
+        for p in entries {
+            let iid = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+            let imported = import::import_file(&p, Some(Format::GitlabMergeRequestCommits), options)
+                .map_err(|e| Error::Input(e.0))?;
+            take(imported, iid.as_deref());
+        }
+        return Ok((files, commits));
+    }
+    let text =
+        std::fs::read(path).map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
+    let keyed = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&text)
+        .ok()
+        .filter(|m| !m.is_empty() && m.values().all(serde_json::Value::is_array));
+    match keyed {
+        Some(map) => {
+            for (iid, commits_json) in map {
+                let name = format!("{}[{iid}]", path.display());
+                let bytes = serde_json::to_vec(&commits_json).map_err(|e| Error::Internal(e.to_string()))?;
+                let imported =
+                    import::import_bytes(&name, &bytes, Some(Format::GitlabMergeRequestCommits), options)
+                        .map_err(|e| Error::Input(e.0))?;
+                take(imported, Some(&iid));
+            }
+        }
+        None => {
+            let imported = import::import_file(path, Some(Format::GitlabMergeRequestCommits), options)
+                .map_err(|e| Error::Input(e.0))?;
+            take(imported, None);
+        }
+    }
+    Ok((files, commits))
+}
+
+impl Exports {
+    /// Sets each merge request's oldest commit time from its commits.
+    fn link_first_commits(&mut self) {
+        let mut oldest: std::collections::HashMap<&str, crate::model::Instant> = Default::default();
+        for c in &self.mr_commits {
+            if let Some(mr) = c.merge_request.as_deref() {
+                let slot = oldest.entry(mr).or_insert(c.authored_at);
+                *slot = (*slot).min(c.authored_at);
+            }
+        }
+        for m in &mut self.merge_requests {
+            if m.first_commit_at.is_none() {
+                m.first_commit_at = oldest.get(m.id.as_str()).copied();
+            }
+        }
     }
 }
 

@@ -270,3 +270,61 @@ fn deployments_from_an_export_instead_of_tags() {
     );
     assert!(err.contains("1 duplicate records"), "{err}");
 }
+
+fn merge_requests_with(commits_layout: &dyn Fn(&Path)) -> dorascope::exports::Exports {
+    let dir = tempfile::tempdir().unwrap();
+    let mrs = dir.path().join("merge_requests.json");
+    std::fs::copy(shared("gitlab-merge-requests.json"), &mrs).unwrap();
+    commits_layout(dir.path());
+    let files = dorascope::exports::ExportFiles {
+        merge_requests: vec![mrs],
+        merge_request_commits: std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().is_some_and(|n| n == "keyed.json")),
+        environments: vec!["production".into()],
+        ..Default::default()
+    };
+    files.read().unwrap()
+}
+
+#[test]
+fn merge_request_commits_beside_the_list_give_the_oldest_commit() {
+    let oldest = chrono::DateTime::parse_from_rfc3339("2012-09-20T06:06:12Z").unwrap();
+    // One file per merge request, named by iid, in merge_request_commits/ beside the list.
+    let e = merge_requests_with(&|d| {
+        std::fs::create_dir(d.join("merge_request_commits")).unwrap();
+        std::fs::copy(
+            shared("gitlab-merge-request-commits.json"),
+            d.join("merge_request_commits/1.json"),
+        )
+        .unwrap();
+    });
+    assert_eq!(e.merge_requests.len(), 1);
+    assert_eq!(e.merge_requests[0].first_commit_at, Some(oldest.into()));
+    assert_eq!(e.mr_commits.len(), 2);
+    assert!(
+        e.mr_commits
+            .iter()
+            .all(|c| c.merge_request.as_deref() == Some("1"))
+    );
+
+    // One JSON object keyed by iid.
+    let e = merge_requests_with(&|d| {
+        let commits: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(shared("gitlab-merge-request-commits.json")).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("keyed.json"),
+            serde_json::json!({ "1": commits, "2": [] }).to_string(),
+        )
+        .unwrap();
+    });
+    assert_eq!(e.merge_requests[0].first_commit_at, Some(oldest.into()));
+
+    // No commits given: the merge request stays without a first commit time.
+    let e = merge_requests_with(&|_| {});
+    assert_eq!(e.merge_requests[0].first_commit_at, None);
+    assert!(e.merge_requests[0].merged_at.is_some());
+}
