@@ -140,6 +140,27 @@ pub fn is_sha(text: &str) -> bool {
     (7..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// A required commit id, lowercased.
+pub fn req_sha(r: &Value, path: &str) -> Result<String, FieldError> {
+    let t = req_text(r, path)?;
+    if is_sha(&t) {
+        Ok(t.to_ascii_lowercase())
+    } else {
+        Err(FieldError::new(
+            path,
+            format!("'{t}' is not a commit id (expected 7 to 64 hex digits)"),
+        ))
+    }
+}
+
+/// An optional commit id, lowercased; present but malformed is an error.
+pub fn sha(r: &Value, path: &str) -> Result<Option<String>, FieldError> {
+    match get(r, path) {
+        None => Ok(None),
+        Some(_) => req_sha(r, path).map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

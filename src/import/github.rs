@@ -116,27 +116,6 @@ struct GitHub {
     seq: u64,
 }
 
-/// A required commit id, lowercased.
-fn req_sha(r: &Value, path: &str) -> Result<String, FieldError> {
-    let t = fields::req_text(r, path)?;
-    if fields::is_sha(&t) {
-        Ok(t.to_ascii_lowercase())
-    } else {
-        Err(FieldError::new(
-            path,
-            format!("'{t}' is not a commit id (expected 7 to 64 hex digits)"),
-        ))
-    }
-}
-
-/// An optional commit id, lowercased; present but malformed is an error.
-fn sha(r: &Value, path: &str) -> Result<Option<String>, FieldError> {
-    match fields::get(r, path) {
-        None => Ok(None),
-        Some(_) => req_sha(r, path).map(Some),
-    }
-}
-
 /// An optional timestamp; `0001-01-01T00:00:00Z`, Go's zero time that `gh` may print for an
 /// unset date, counts as absent.
 fn time(r: &Value, path: &str, ctx: &Ctx<'_>) -> Result<Option<Instant>, FieldError> {
@@ -249,7 +228,7 @@ impl GitHub {
     fn deployment(&self, r: &Value, ctx: &Ctx<'_>) -> Result<DeploymentRecord, FieldError> {
         let id = fields::req_text(r, "id")?;
         let commit = match fields::get(r, "sha") {
-            Some(_) => CommitRef::Sha(req_sha(r, "sha")?),
+            Some(_) => CommitRef::Sha(fields::req_sha(r, "sha")?),
             None => {
                 let reference = fields::text(r, "ref").ok_or_else(|| {
                     FieldError::new("sha", "missing (expected the deployed commit, or a ref)")
@@ -396,7 +375,7 @@ impl GitHub {
         if attempt > 1 {
             id = format!("{id}-attempt-{attempt}");
         }
-        let commit = req_sha(r, k.head_sha)?;
+        let commit = fields::req_sha(r, k.head_sha)?;
         let started_at = time(r, k.started_at, ctx)?;
         let finished_at = req_time(r, k.updated_at, ctx)?;
         if started_at.is_some_and(|s| finished_at < s) {
@@ -444,7 +423,7 @@ impl GitHub {
         let created_at = req_time(r, created, ctx)?;
         let merged_at = time(r, merged, ctx)?;
         let merge_sha = if merged_at.is_some() {
-            sha(r, merge_sha)?
+            fields::sha(r, merge_sha)?
         } else {
             None
         };
@@ -454,7 +433,7 @@ impl GitHub {
             created_at,
             merged_at,
             merge_sha,
-            head_sha: sha(r, head)?,
+            head_sha: fields::sha(r, head)?,
             target_branch: fields::text(r, base),
             first_commit_at: None,
             location: ctx.location.clone(),

@@ -46,27 +46,6 @@ struct GitLab {
     format: Format,
 }
 
-/// A required commit id, lowercased.
-fn req_sha(r: &Value, path: &str) -> Result<String, FieldError> {
-    let t = fields::req_text(r, path)?;
-    if fields::is_sha(&t) {
-        Ok(t.to_ascii_lowercase())
-    } else {
-        Err(FieldError::new(
-            path,
-            format!("'{t}' is not a commit id (expected 7 to 64 hex digits)"),
-        ))
-    }
-}
-
-/// An optional commit id, lowercased; present but malformed is an error.
-fn sha(r: &Value, path: &str) -> Result<Option<String>, FieldError> {
-    match fields::get(r, path) {
-        None => Ok(None),
-        Some(_) => req_sha(r, path).map(Some),
-    }
-}
-
 impl GitLab {
     /// `GET /projects/:id/deployments`. The entity has no top-level `finished_at`: the time is
     /// the deploy job's `deployable.finished_at`, else (a deployment created through the API,
@@ -76,7 +55,7 @@ impl GitLab {
     /// beside a successful job, formats.md §1.1).
     fn deployment(&self, r: &Value, ctx: &Ctx<'_>) -> Result<DeploymentRecord, FieldError> {
         let id = fields::req_text(r, "id")?;
-        let commit = req_sha(r, "sha")?;
+        let commit = fields::req_sha(r, "sha")?;
         let word = fields::req_text(r, "status")?;
         let status = fields::deploy_status(&word).ok_or_else(|| {
             FieldError::new(
@@ -117,7 +96,7 @@ impl GitLab {
         let id = fields::req_text(r, "iid")?;
         let created_at = fields::req_time(r, "created_at", ctx.zone())?;
         let state = fields::req_text(r, "state")?;
-        let head_sha = sha(r, "sha")?;
+        let head_sha = fields::sha(r, "sha")?;
         let merged = state.eq_ignore_ascii_case("merged");
         let (merged_at, merge_sha) = if merged {
             let at = fields::time(r, "merged_at", ctx.zone())?.ok_or_else(|| {
@@ -126,9 +105,9 @@ impl GitLab {
                     "missing although state is merged (expected the merge time)",
                 )
             })?;
-            let landed = match sha(r, "merge_commit_sha")? {
+            let landed = match fields::sha(r, "merge_commit_sha")? {
                 Some(s) => Some(s),
-                None => sha(r, "squash_commit_sha")?.or_else(|| head_sha.clone()),
+                None => fields::sha(r, "squash_commit_sha")?.or_else(|| head_sha.clone()),
             };
             (Some(at), landed)
         } else {
@@ -152,7 +131,7 @@ impl GitLab {
     fn mr_commit(&self, r: &Value, ctx: &Ctx<'_>) -> Result<MrCommit, FieldError> {
         Ok(MrCommit {
             merge_request: None,
-            sha: req_sha(r, "id")?,
+            sha: fields::req_sha(r, "id")?,
             authored_at: fields::req_time(r, "authored_date", ctx.zone())?,
             location: ctx.location.clone(),
         })
