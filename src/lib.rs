@@ -13,6 +13,7 @@ pub mod exports;
 pub mod git;
 pub mod import;
 pub mod model;
+pub mod periods;
 pub mod progress;
 pub mod report;
 pub mod stats;
