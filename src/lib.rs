@@ -139,8 +139,19 @@ fn incidents_command(args: &TableArgs) -> Result<()> {
     }
     let exports = settings.exports.read()?;
     warn_exports(&exports, &Progress::new(true));
+    // --since / --until select incidents by when they started, as deployments by when they
+    // finished.
+    let (since, until) = (settings.git.since, settings.git.until);
+    let incidents: Vec<model::Incident> = exports
+        .incidents
+        .into_iter()
+        .filter(|i| {
+            let t = i.started_at.timestamp();
+            since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u)
+        })
+        .collect();
     report::write_table(
-        &report::incidents_table(&exports.incidents),
+        &report::incidents_table(&incidents),
         args.format,
         args.output.as_deref(),
     )

@@ -328,3 +328,29 @@ fn merge_request_commits_beside_the_list_give_the_oldest_commit() {
     assert_eq!(e.merge_requests[0].first_commit_at, None);
     assert!(e.merge_requests[0].merged_at.is_some());
 }
+
+#[test]
+fn incidents_since_and_until_select_by_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "i.csv",
+        b"id,started_at,resolved_at\nA,2024-04-30T23:59:59Z,2024-05-01T01:00:00Z\nB,2024-05-01T00:00:00Z,\nC,2024-05-31T23:00:00Z,2024-06-01T01:00:00Z\nD,2024-06-01T00:00:00Z,\n",
+    );
+    let out = dorascope(&[
+        "incidents",
+        "--incidents",
+        s(&f),
+        "--since",
+        "2024-05-01",
+        "--until",
+        "2024-05-31",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ids: Vec<String> = stdout(&out)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, vec!["B", "C"], "--until as a date includes that whole day");
+}
