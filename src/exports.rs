@@ -219,6 +219,52 @@ impl Exports {
 }
 
 impl Exports {
+    /// The per-deployment rows when there is no repository: no changes or lead times, and a
+    /// redeploy is only recognised when it names exactly the same commit as an earlier one.
+    pub fn deployment_rows(&self, since: Option<i64>, until: Option<i64>) -> Vec<crate::model::Deployment> {
+        let mut finished: Vec<&DeploymentRecord> = self
+            .deployments
+            .iter()
+            .filter(|d| d.finished_at.is_some())
+            .collect();
+        finished.sort_by(|a, b| a.finished_at.cmp(&b.finished_at).then_with(|| a.id.cmp(&b.id)));
+        let commit_text = |d: &DeploymentRecord| match &d.commit {
+            Some(crate::model::CommitRef::Sha(s) | crate::model::CommitRef::Ref(s)) => s.clone(),
+            None => String::new(),
+        };
+        let mut shipped: HashSet<String> = HashSet::new();
+        let mut previous: Option<String> = None;
+        let mut rows = Vec::new();
+        for d in finished {
+            let t = d.finished_at.map_or(0, |t| t.timestamp());
+            let failed = d.status == DeployStatus::Failed;
+            let commit = commit_text(d);
+            let rollback = !failed && !commit.is_empty() && shipped.contains(&commit);
+            if since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u) {
+                rows.push(crate::model::Deployment {
+                    repo: String::new(),
+                    name: d.id.clone(),
+                    sha: commit.clone(),
+                    source: d.source.to_owned(),
+                    environment: d.environment.clone().unwrap_or_else(|| "production".into()),
+                    deployed_at: t,
+                    kind: crate::model::DeploymentKind::Export,
+                    changes: None,
+                    lead_time_median_seconds: None,
+                    lead_time_max_seconds: None,
+                    previous_deployment: previous.clone(),
+                    rollback,
+                    failed: Some(failed),
+                });
+            }
+            if !failed {
+                shipped.insert(commit);
+                previous = Some(d.id.clone());
+            }
+        }
+        rows
+    }
+
     /// The deployments as attribution inputs. Records without a commit cannot be placed in
     /// a history and are returned separately, described for the warning.
     pub fn for_attribution(&self) -> (Vec<ExportedDeployment>, Vec<String>) {

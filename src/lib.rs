@@ -58,6 +58,23 @@ fn table_command(
     // Exports are read and checked before any history is walked.
     let exports = settings.exports.read()?;
     warn_exports(&exports, progress);
+    if !settings.repo_given && !settings.exports.deployments.is_empty() && !git::is_repository(Path::new("."))
+    {
+        // Exports alone: list the deployments; what needs commits needs a repository.
+        if needs_changes {
+            return Err(Error::Usage(
+                "dorascope changes needs a repository: give --repo DIR (the current directory is not one)"
+                    .into(),
+            ));
+        }
+        progress.warn("no repository (--repo): deployments are listed without their changes and lead times");
+        let rows = exports.deployment_rows(settings.git.since, settings.git.until);
+        return report::write_table(
+            &report::deployments_table(&rows),
+            args.format,
+            args.output.as_deref(),
+        );
+    }
     if !settings.exports.deployments.is_empty() {
         let (deployments, no_commit) = exports.for_attribution();
         for w in no_commit.iter().take(5) {

@@ -124,8 +124,9 @@ pub struct Deployment {
     pub deployed_at: i64,
     /// Tag kind, which says where the time came from.
     pub kind: DeploymentKind,
-    /// Number of changes this deployment shipped first (merges only with `--include-merges`).
-    pub changes: u64,
+    /// Number of changes this deployment shipped first (merges only with `--include-merges`);
+    /// `None` when there is no repository to count them in.
+    pub changes: Option<u64>,
     /// Median lead time over the changes that count for statistics.
     pub lead_time_median_seconds: Option<i64>,
     /// Longest lead time over the changes that count for statistics.

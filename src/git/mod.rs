@@ -74,6 +74,11 @@ pub struct RepoInput {
     pub label: String,
 }
 
+/// Whether `path` opens as a git repository.
+pub fn is_repository(path: &Path) -> bool {
+    open(path).is_ok()
+}
+
 /// Opens a repository (work tree or bare), with an error naming the path.
 pub fn open(path: &Path) -> Result<gix::Repository, GitError> {
     if !path.exists() {
@@ -363,7 +368,7 @@ fn attribute_records(
                 environment: d.c.environment.clone(),
                 deployed_at: d.time,
                 kind: d.c.kind,
-                changes: counted,
+                changes: Some(counted),
                 lead_time_median_seconds: median_i64(&mut leads),
                 lead_time_max_seconds: leads.iter().copied().max(),
                 previous_deployment: rank.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
@@ -382,7 +387,7 @@ fn attribute_records(
             environment: f.c.environment.clone(),
             deployed_at: f.time,
             kind: f.c.kind,
-            changes: 0,
+            changes: Some(0),
             lead_time_median_seconds: None,
             lead_time_max_seconds: None,
             previous_deployment: before.checked_sub(1).map(|p| candidates[p].c.name.to_string()),

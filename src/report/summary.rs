@@ -31,7 +31,7 @@ pub fn deployments_text(deployments: &[Deployment], changes: &[Change]) -> Strin
             d.name,
             rfc3339(d.deployed_at),
             d.kind.as_str(),
-            d.changes,
+            d.changes.map_or_else(|| "-".to_owned(), |c| c.to_string()),
             hours(d.lead_time_median_seconds),
             hours(d.lead_time_max_seconds),
         );

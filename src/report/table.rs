@@ -129,7 +129,7 @@ pub fn deployments_table(deployments: &[Deployment]) -> Table {
             col("kind", s(|x| Some(x.kind.as_str().to_owned()))),
             col(
                 "changes",
-                Values::Int(d.iter().map(|x| Some(x.changes as i64)).collect()),
+                Values::Int(d.iter().map(|x| x.changes.map(|c| c as i64)).collect()),
             ),
             col("lead_time_median_seconds", Values::Int(median.clone())),
             col(

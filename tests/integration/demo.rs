@@ -37,7 +37,7 @@ fn demo_builds_the_promised_history() {
     assert!(dep("v1.20.1").rollback);
     assert_eq!(
         dep("v1.8.1").changes,
-        1,
+        Some(1),
         "the hotfix ships one change from its release branch"
     );
     assert_eq!(dep("v1.3.0").kind, dorascope::model::DeploymentKind::Lightweight);

@@ -354,3 +354,38 @@ fn incidents_since_and_until_select_by_start() {
         .collect();
     assert_eq!(ids, vec!["B", "C"], "--until as a date includes that whole day");
 }
+
+#[test]
+fn deployments_from_exports_alone_without_a_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "d.csv",
+        b"id,sha,status,finished_at\nd1,abc1234,success,2024-05-01T10:00:00Z\nd2,def5678,failed,2024-05-02T10:00:00Z\nd3,abc1234,success,2024-05-03T10:00:00Z\n",
+    );
+    let run = |cmd: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dorascope"))
+            .args([cmd, "--deployments", "d.csv"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run("deployments");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no repository"), "{}", stderr(&out));
+    let text = stdout(&out);
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(
+        rows,
+        vec![
+            ",d1,abc1234,canonical-deployments-csv,production,2024-05-01T10:00:00Z,export,,,,,,,false,false",
+            ",d2,def5678,canonical-deployments-csv,production,2024-05-02T10:00:00Z,export,,,,,,d1,false,true",
+            ",d3,abc1234,canonical-deployments-csv,production,2024-05-03T10:00:00Z,export,,,,,,d1,true,false",
+        ],
+        "changes unknown without a repository; d3 redeploys d1's commit"
+    );
+    let changes = run("changes");
+    assert_eq!(changes.status.code(), Some(2), "{}", stderr(&changes));
+    assert!(stderr(&changes).contains("needs a repository"));
+    let _ = f;
+}
