@@ -118,7 +118,9 @@ fn parse_offset(t: &str) -> Option<FixedOffset> {
 /// `Z` for ` UTC`, a colon in `+0000`, no space before the offset.
 fn normalize_zoned(t: &str) -> Option<String> {
     let mut s = t.trim().to_owned();
-    if s.len() < 19 {
+    // Every zoned shape is ASCII; checking first also keeps the byte slicing below on
+    // character boundaries (the fuzzer found a multi-byte character at index 19).
+    if s.len() < 19 || !s.is_ascii() {
         return None;
     }
     if s.as_bytes()[10] == b' ' {
@@ -312,6 +314,19 @@ mod tests {
         assert_eq!(parse_json(&n, None), Ok(a));
         let ms: serde_json::Value = serde_json::from_str("1348334873796").unwrap();
         assert_eq!(parse_json(&ms, None), Ok(utc("2012-09-22T17:27:53.796Z")));
+    }
+
+    #[test]
+    fn fuzz_regressions_do_not_panic() {
+        // Found by `cargo fuzz run timestamps` and `... gitlab`: a multi-byte character where
+        // the offset search starts.
+        for text in [
+            "\u{feff}i5sxaT14:0&*:0\u{4a5}",
+            "rsur/87854/avatar.\u{feff}\"",
+            "2024-05-01T10:00:0\u{e9}+02:00",
+        ] {
+            assert_eq!(parse_text(text, None), Err(TimeError::Invalid), "{text:?}");
+        }
     }
 
     #[test]

@@ -389,3 +389,28 @@ fn deployments_from_exports_alone_without_a_repository() {
     assert!(stderr(&changes).contains("needs a repository"));
     let _ = f;
 }
+
+/// Inputs that once crashed a fuzz target (tests/fuzz-regressions), fed to every importer the
+/// way the fuzz targets do. They must give results or errors, never a panic.
+#[test]
+fn fuzz_regressions() {
+    use clap::ValueEnum;
+    use dorascope::import::{Format, ImportOptions, Zone, import_bytes, time::parse_text};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz-regressions");
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        files += 1;
+        if let Ok(text) = std::str::from_utf8(&data) {
+            let _ = parse_text(text, Some(&Zone::parse("America/New_York").unwrap()));
+        }
+        let body = data.get(1..).unwrap_or_default();
+        let forced = std::iter::once(None).chain(Format::value_variants().iter().copied().map(Some));
+        for format in forced {
+            for strict in [false, true] {
+                let _ = import_bytes("regression", body, format, &ImportOptions { zone: None, strict });
+            }
+        }
+    }
+    assert!(files >= 2);
+}
