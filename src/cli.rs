@@ -36,6 +36,8 @@ pub enum Command {
     Incidents(TableArgs),
     /// Read export files and report, per file: format, record counts, time range, problems.
     Check(CheckArgs),
+    /// List the benchmark profiles with their thresholds and sources.
+    Benchmarks,
     /// Build the bundled sample repository and compute the tables on it.
     Demo(DemoArgs),
 }

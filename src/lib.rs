@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod benchmarks;
 pub mod check;
 pub mod cli;
 pub mod demo;
@@ -40,6 +41,10 @@ pub fn run(cli: Cli) -> Result<()> {
         }),
         Command::Incidents(args) => incidents_command(&args),
         Command::Check(args) => check::run(&args),
+        Command::Benchmarks => {
+            let text = benchmarks::listing().map_err(Error::Internal)?;
+            report::write::write_stdout(text.as_bytes())
+        }
         Command::Demo(args) => demo(args.dir, &progress),
     }
 }

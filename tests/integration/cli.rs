@@ -209,3 +209,20 @@ fn output_to_a_device_writes_in_place() {
     assert!(!meta.is_file(), "/dev/null is still a device");
     assert_eq!(std::fs::read("/dev/null").unwrap().len(), 0);
 }
+
+#[test]
+fn benchmarks_lists_profiles_with_sources() {
+    let out = dorascope(&["benchmarks"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("four-tier"), "{text}");
+    assert!(text.contains("  source: "), "{text}");
+    assert!(
+        text.contains("change_failure_rate: elite <= 0.15, high <= 0.3, medium <= 0.45, else low"),
+        "{text}"
+    );
+    assert!(
+        text.contains("lead_time_seconds: elite < 3600, high < 86400, medium < 604800, else low"),
+        "{text}"
+    );
+}
