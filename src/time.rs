@@ -1,6 +1,6 @@
 //! Parsing the times users type (`--since`, `--until`) and formatting instants for tables.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 /// Formats seconds since the epoch as RFC 3339 UTC with a `Z` (`2024-05-01T12:00:00Z`).
 pub fn rfc3339(seconds: i64) -> String {
@@ -23,9 +23,6 @@ pub enum Bound {
 /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (UTC) or RFC 3339 with an offset.
 pub fn parse_bound(text: &str, bound: Bound) -> Result<i64, String> {
     let t = text.trim();
-    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        return Ok(dt.timestamp());
-    }
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         let d = match bound {
             Bound::Start => d,
@@ -33,19 +30,13 @@ pub fn parse_bound(text: &str, bound: Bound) -> Result<i64, String> {
         };
         return Ok(d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
-            return Ok(dt.and_utc().timestamp());
-        }
-    }
-    Err(format!(
-        "'{t}' is not a date or time (expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS in UTC, or RFC 3339 with an offset)"
-    ))
+    // Any other shape the importers accept, with times that carry no zone taken as UTC.
+    let utc = crate::import::time::Zone::Fixed(chrono::FixedOffset::east_opt(0).ok_or("offset")?);
+    crate::import::time::parse_text(t, Some(&utc)).map(|i| i.timestamp()).map_err(|_| {
+        format!(
+            "'{t}' is not a date or time (expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS in UTC, or RFC 3339 with an offset)"
+        )
+    })
 }
 
 #[cfg(test)]

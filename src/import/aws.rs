@@ -300,35 +300,12 @@ impl Reader for AlarmHistory {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-    use std::path::Path;
+    use crate::import::testutil::{example, temp_json as write, utc};
 
-    use chrono::{DateTime, Utc};
     use serde_json::json;
 
     use super::*;
     use crate::import::{ImportOptions, Imported, Zone, import_file};
-
-    fn utc(s: &str) -> Instant {
-        DateTime::parse_from_rfc3339(s)
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
-
-    fn example(name: &str) -> Imported {
-        let path = format!("{}/../shared/formats/{name}", env!("CARGO_MANIFEST_DIR"));
-        import_file(Path::new(&path), None, &ImportOptions::default())
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    fn write(text: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::Builder::new()
-            .suffix(".json")
-            .tempfile()
-            .expect("tempfile");
-        f.write_all(text.as_bytes()).expect("write");
-        f
-    }
 
     fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
         let f = write(text);

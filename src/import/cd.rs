@@ -486,26 +486,13 @@ impl Reader for DevlakeIncidents {
 
 #[cfg(test)]
 mod tests {
+    use crate::import::testutil::{example, utc};
     use std::io::Write;
-    use std::path::Path;
 
-    use chrono::{DateTime, Utc};
     use serde_json::json;
 
     use super::*;
     use crate::import::{ImportOptions, Imported, import_file};
-
-    fn utc(s: &str) -> Instant {
-        DateTime::parse_from_rfc3339(s)
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
-
-    fn example(name: &str) -> Imported {
-        let path = format!("{}/../shared/formats/{name}", env!("CARGO_MANIFEST_DIR"));
-        import_file(Path::new(&path), None, &ImportOptions::default())
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
 
     fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
         let mut f = tempfile::Builder::new()

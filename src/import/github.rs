@@ -567,22 +567,13 @@ impl Reader for GitHub {
 
 #[cfg(test)]
 mod tests {
+    use crate::import::testutil::{example, utc_parts as utc};
     use std::io::Write;
-    use std::path::{Path, PathBuf};
 
-    use chrono::{Duration, TimeZone, Utc};
     use serde_json::{Value, json};
 
     use super::*;
     use crate::import::{ImportError, ImportOptions, Imported, import_file};
-
-    fn example_path(name: &str) -> PathBuf {
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/formats")).join(name)
-    }
-
-    fn example(name: &str) -> Imported {
-        import_file(&example_path(name), None, &ImportOptions::default()).expect("the example imports")
-    }
 
     fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
         let mut f = tempfile::Builder::new()
@@ -602,13 +593,6 @@ mod tests {
             strict: true,
             ..Default::default()
         }
-    }
-
-    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: i64) -> Instant {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
-            .single()
-            .expect("a valid time")
-            + Duration::milliseconds(ms)
     }
 
     fn with(mut base: Value, extra: Value) -> Value {

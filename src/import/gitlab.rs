@@ -226,32 +226,12 @@ impl Reader for GitLab {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-    use std::path::{Path, PathBuf};
+    use crate::import::testutil::{example, temp_json as temp, utc_parts as utc};
 
-    use chrono::{Duration, TimeZone, Utc};
     use serde_json::{Value, json};
 
     use super::*;
     use crate::import::{ImportOptions, Imported, import_file};
-    use crate::model::Instant;
-
-    fn example_path(name: &str) -> PathBuf {
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/formats")).join(name)
-    }
-
-    fn example(name: &str) -> Imported {
-        import_file(&example_path(name), None, &ImportOptions::default()).expect("the example imports")
-    }
-
-    fn temp(text: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::Builder::new()
-            .suffix(".json")
-            .tempfile()
-            .expect("tempfile");
-        f.write_all(text.as_bytes()).expect("write");
-        f
-    }
 
     fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, crate::import::ImportError> {
         let f = temp(text);
@@ -267,13 +247,6 @@ mod tests {
             strict: true,
             ..Default::default()
         }
-    }
-
-    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: i64) -> Instant {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
-            .single()
-            .expect("a valid time")
-            + Duration::milliseconds(ms)
     }
 
     fn sha_ref(s: &str) -> Option<CommitRef> {

@@ -14,6 +14,8 @@ pub mod fields;
 pub mod github;
 pub mod gitlab;
 pub mod incident_tools;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod time;
 
 use std::path::Path;

@@ -246,12 +246,7 @@ pub fn parse_json(v: &serde_json::Value, zone: Option<&Zone>) -> Result<Instant,
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn utc(s: &str) -> Instant {
-        DateTime::parse_from_rfc3339(s)
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
+    use crate::import::testutil::utc;
 
     #[test]
     fn every_shape_of_formats_md() {

@@ -1,0 +1,45 @@
+//! Helpers shared by the importers' tests: the shared example files, instants, temp files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::{ImportOptions, Imported, import_file};
+use crate::model::Instant;
+
+/// An RFC 3339 text as an instant.
+pub fn utc(s: &str) -> Instant {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+/// An instant from its UTC parts and milliseconds.
+pub fn utc_parts(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: i64) -> Instant {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
+        .single()
+        .expect("a valid time")
+        + Duration::milliseconds(ms)
+}
+
+/// The path of a shared example file (`../shared/formats`).
+pub fn example_path(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/formats")).join(name)
+}
+
+/// A shared example file, imported with detection and default options.
+pub fn example(name: &str) -> Imported {
+    import_file(&example_path(name), None, &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A temporary `.json` file holding `text`.
+pub fn temp_json(text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new()
+        .suffix(".json")
+        .tempfile()
+        .expect("tempfile");
+    f.write_all(text.as_bytes()).expect("write");
+    f
+}
