@@ -126,18 +126,12 @@ impl CodePipeline {
 
 impl Reader for CodePipeline {
     fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-        if !record.is_object() {
-            return ctx.problem(
-                "",
-                format!(
-                    "expected an execution summary object, found {}",
-                    fields::kind(&record)
-                ),
-            );
+        if !ctx.expect_object(&record, "an execution summary object")? {
+            return Ok(());
         }
         match self.execution(&record, ctx) {
             Ok(d) => ctx.out.deployments.push(d),
-            Err(e) => ctx.problem(&e.field, e.message)?,
+            Err(e) => ctx.skip(e)?,
         }
         Ok(())
     }
@@ -228,11 +222,8 @@ impl AlarmHistory {
 
 impl Reader for AlarmHistory {
     fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-        if !record.is_object() {
-            return ctx.problem(
-                "",
-                format!("expected an alarm history item, found {}", fields::kind(&record)),
-            );
+        if !ctx.expect_object(&record, "an alarm history item")? {
+            return Ok(());
         }
         match fields::text(&record, "HistoryItemType") {
             Some(t) if t == "StateUpdate" => {}
@@ -249,7 +240,7 @@ impl Reader for AlarmHistory {
         }
         match Self::transition(&record, ctx) {
             Ok(t) => self.transitions.push(t),
-            Err(e) => ctx.problem(&e.field, e.message)?,
+            Err(e) => ctx.skip(e)?,
         }
         Ok(())
     }

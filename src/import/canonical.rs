@@ -192,19 +192,19 @@ fn normalized(record: Value) -> Value {
 
 impl Reader for Canonical {
     fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-        if !record.is_object() {
-            return ctx.problem("", format!("expected an object, found {}", fields::kind(&record)));
+        if !ctx.expect_object(&record, "an object")? {
+            return Ok(());
         }
         let r = normalized(record);
         if self.incidents {
             match self.incident(&r, ctx) {
                 Ok(i) => ctx.out.incidents.push(i),
-                Err(e) => ctx.problem(&e.field, e.message)?,
+                Err(e) => ctx.skip(e)?,
             }
         } else {
             match self.deployment(&r, ctx) {
                 Ok(d) => ctx.out.deployments.push(d),
-                Err(e) => ctx.problem(&e.field, e.message)?,
+                Err(e) => ctx.skip(e)?,
             }
         }
         Ok(())

@@ -225,15 +225,12 @@ impl Jenkins {
 
 impl Reader for Jenkins {
     fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-        if !record.is_object() {
-            return ctx.problem(
-                "",
-                format!("expected a build object, found {}", fields::kind(&record)),
-            );
+        if !ctx.expect_object(&record, "a build object")? {
+            return Ok(());
         }
         match self.build(&record, ctx) {
             Ok(d) => ctx.out.deployments.push(d),
-            Err(e) => ctx.problem(&e.field, e.message)?,
+            Err(e) => ctx.skip(e)?,
         }
         Ok(())
     }
@@ -397,18 +394,12 @@ impl DevlakeDeployments {
 
 impl Reader for DevlakeDeployments {
     fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-        if !record.is_object() {
-            return ctx.problem(
-                "",
-                format!(
-                    "expected a deployment payload object, found {}",
-                    fields::kind(&record)
-                ),
-            );
+        if !ctx.expect_object(&record, "a deployment payload object")? {
+            return Ok(());
         }
         match self.deployments(&record, ctx) {
             Ok(d) => ctx.out.deployments.extend(d),
-            Err(e) => ctx.problem(&e.field, e.message)?,
+            Err(e) => ctx.skip(e)?,
         }
         Ok(())
     }
@@ -463,14 +454,8 @@ impl DevlakeIncidents {
 
 impl Reader for DevlakeIncidents {
     fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-        if !record.is_object() {
-            return ctx.problem(
-                "",
-                format!(
-                    "expected an issue payload object, found {}",
-                    fields::kind(&record)
-                ),
-            );
+        if !ctx.expect_object(&record, "an issue payload object")? {
+            return Ok(());
         }
         if !fields::text(&record, "type").is_some_and(|t| t.eq_ignore_ascii_case("INCIDENT")) {
             ctx.out.ignored += 1;
@@ -478,7 +463,7 @@ impl Reader for DevlakeIncidents {
         }
         match self.incident(&record, ctx) {
             Ok(i) => ctx.out.incidents.push(i),
-            Err(e) => ctx.problem(&e.field, e.message)?,
+            Err(e) => ctx.skip(e)?,
         }
         Ok(())
     }

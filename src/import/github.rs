@@ -520,8 +520,8 @@ impl GitHub {
 
 impl Reader for GitHub {
     fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-        if !record.is_object() {
-            return ctx.problem("", format!("expected an object, found {}", fields::kind(&record)));
+        if !ctx.expect_object(&record, "an object")? {
+            return Ok(());
         }
         if !is_item(self.format, &record)
             && let Some(lists) = nested(self.format, &record)
@@ -553,7 +553,7 @@ impl Reader for GitHub {
         }
         match self.item(&record, ctx) {
             Ok(()) => Ok(()),
-            Err(e) => ctx.problem(&e.field, e.message),
+            Err(e) => ctx.skip(e),
         }
     }
 

@@ -198,8 +198,8 @@ fn is_incident(r: &Value) -> bool {
 
 impl Reader for GitLab {
     fn record(&mut self, record: Value, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-        if !record.is_object() {
-            return ctx.problem("", format!("expected an object, found {}", fields::kind(&record)));
+        if !ctx.expect_object(&record, "an object")? {
+            return Ok(());
         }
         let r = &record;
         let result = match self.format {
@@ -219,7 +219,7 @@ impl Reader for GitLab {
         };
         match result {
             Ok(()) => Ok(()),
-            Err(e) => ctx.problem(&e.field, e.message),
+            Err(e) => ctx.skip(e),
         }
     }
 }

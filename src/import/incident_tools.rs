@@ -110,7 +110,7 @@ fn store(result: Result<Outcome, FieldError>, ctx: &mut Ctx<'_>) -> Result<(), I
     match result {
         Ok(Outcome::Incident(i)) => ctx.out.incidents.push(i),
         Ok(Outcome::Ignored) => ctx.out.ignored += 1,
-        Err(e) => ctx.problem(&e.field, e.message)?,
+        Err(e) => ctx.skip(e)?,
     }
     Ok(())
 }

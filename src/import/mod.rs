@@ -221,6 +221,20 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Skips the current record for a bad field (fatal with `--strict`).
+    pub fn skip(&mut self, e: fields::FieldError) -> Result<(), ImportError> {
+        self.problem(&e.field, e.message)
+    }
+
+    /// Whether `record` is a JSON object; if not, records the problem ("expected `what`").
+    pub fn expect_object(&mut self, record: &Value, what: &str) -> Result<bool, ImportError> {
+        if record.is_object() {
+            return Ok(true);
+        }
+        self.problem("", format!("expected {what}, found {}", fields::kind(record)))?;
+        Ok(false)
+    }
+
     /// A fatal problem with the current record (a file that cannot be this format at all).
     pub fn fatal(&self, field: &str, message: impl Into<String>) -> ImportError {
         Problem {
