@@ -13,6 +13,7 @@ pub mod error;
 pub mod exports;
 pub mod git;
 pub mod import;
+pub mod metrics;
 pub mod model;
 pub mod periods;
 pub mod progress;
@@ -124,6 +125,7 @@ pub fn analyze_all(settings: &Settings, progress: &Progress) -> Result<RepoAnaly
         warn_quality(&a, progress);
         all.changes.extend(a.changes);
         all.deployments.extend(a.deployments);
+        all.reverts.extend(a.reverts);
     }
     Ok(all)
 }

@@ -139,6 +139,22 @@ pub struct Deployment {
     pub failed: Option<bool>,
 }
 
+/// A revert commit (`git revert`) and the deployments that shipped it and the reverted change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Revert {
+    /// Repository label.
+    pub repo: String,
+    /// The revert commit.
+    pub sha: Sha,
+    /// The commit it reverts.
+    pub reverted: Sha,
+    /// The deployment that first shipped the revert; `None` while undeployed.
+    pub deployment: Option<String>,
+    /// The deployment that first shipped the reverted commit; `None` if it was never
+    /// deployed or is not in the history.
+    pub reverted_deployment: Option<String>,
+}
+
 /// What happened while reading one repository that makes its numbers partial or doubtful.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RepoQuality {

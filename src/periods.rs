@@ -70,7 +70,8 @@ fn local_midnight(zone: &Zone, day: NaiveDate) -> Option<Instant> {
     None
 }
 
-fn local_date(zone: &Zone, t: Instant) -> NaiveDate {
+/// The calendar date of `t` in `zone`.
+pub fn local_date(zone: &Zone, t: Instant) -> NaiveDate {
     match zone {
         Zone::Named(tz) => t.with_timezone(tz).date_naive(),
         Zone::Fixed(off) => t.with_timezone(off).date_naive(),

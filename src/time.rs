@@ -39,9 +39,55 @@ pub fn parse_bound(text: &str, bound: Bound) -> Result<i64, String> {
     })
 }
 
+/// Writes a duration of whole seconds in its largest exact unit: `48h`, `90m`, `45s`.
+pub fn duration_text(seconds: i64) -> String {
+    match seconds {
+        s if s != 0 && s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s != 0 && s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// Parses a duration: a number followed by `s`, `m`, `h`, `d` or `w` (`48h`, `90d`, `2w`).
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    let bad = || format!("'{t}' is not a duration (expected a number and a unit: 30m, 48h, 90d, 2w)");
+    let unit = t.chars().last().ok_or_else(bad)?;
+    let scale = match unit.to_ascii_lowercase() {
+        's' => 1,
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        'w' => 604_800,
+        _ => return Err(bad()),
+    };
+    let n: i64 = t[..t.len() - 1].trim().parse().map_err(|_| bad())?;
+    if n < 0 {
+        return Err(bad());
+    }
+    n.checked_mul(scale).filter(|&s| s <= 100 * 366 * 86_400).ok_or_else(bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("48h"), Ok(172_800));
+        assert_eq!(parse_duration("90d"), Ok(90 * 86_400));
+        assert_eq!(parse_duration(" 2w "), Ok(1_209_600));
+        assert_eq!(parse_duration("30m"), Ok(1_800));
+        assert!(parse_duration("48").is_err());
+        assert!(parse_duration("-1h").is_err());
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("99999999999w").is_err());
+        assert_eq!(duration_text(172_800), "48h");
+        assert_eq!(duration_text(5_400), "90m");
+        assert_eq!(duration_text(45), "45s");
+        assert_eq!(duration_text(0), "0s");
+    }
 
     #[test]
     fn formats_utc_with_z() {

@@ -2,6 +2,8 @@
 //! a category (elite / high / medium / low). Only values a source backs are shipped; the
 //! profile says which source and how sure it is.
 
+pub mod survey;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -99,6 +101,15 @@ pub fn profiles() -> Result<Vec<Profile>, String> {
 pub fn profile(name: &str) -> Result<Profile, String> {
     let all = profiles()?;
     let names: Vec<String> = all.iter().map(|p| p.name.clone()).collect();
+    if let Some(year) = name.strip_prefix("dora-") {
+        if !names.iter().any(|n| n == name) {
+            return Err(format!(
+                "the DORA {year} report's cluster table is not shipped: its values could not be checked \
+                 against the report itself (available: {}; `dorascope benchmarks` says why)",
+                names.join(", ")
+            ));
+        }
+    }
     all.into_iter()
         .find(|p| p.name == name)
         .ok_or_else(|| format!("no benchmark profile '{name}' (available: {})", names.join(", ")))
@@ -124,8 +135,23 @@ pub fn listing() -> Result<String, String> {
             );
         }
     }
+    let ind = survey::industries()?;
+    let _ = writeln!(out, "\nIndustries (--industry): {}", ind.title);
+    let _ = writeln!(out, "  source: {}", ind.source);
+    for i in &ind.industries {
+        let _ = writeln!(
+            out,
+            "  {:<28} {:<30} overall {:.1} ± {:.1}",
+            i.key.replace('_', "-"),
+            i.name,
+            i.performance_average.mean,
+            i.performance_average.std
+        );
+    }
     out.push_str(
-        "\nIndustry distributions are not shipped yet: no primary source for them has been verified.\n",
+        "\nNot shipped, for want of a primary source: the DORA 2023 and 2024 reports' cluster tables \
+         (known only from secondary summaries), the 2025 report (seven team profiles, no tiers), and \
+         shares of elite/high/medium/low teams per industry.\n",
     );
     Ok(out)
 }
@@ -147,6 +173,8 @@ mod tests {
         let all = profiles().unwrap();
         assert!(all.iter().all(|p| !p.source.is_empty() && !p.metrics.is_empty()));
         assert!(profile("dora-1999").unwrap_err().contains("available: four-tier"));
+        assert!(profile("dora-2024").unwrap_err().contains("not shipped"));
+        assert!(profile("elite").unwrap_err().starts_with("no benchmark profile"));
     }
 
     #[test]

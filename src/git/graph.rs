@@ -30,6 +30,9 @@ pub struct CommitGraph {
     pub missing: Vec<bool>,
     /// Whether the commit-graph file supplied any commits.
     pub used_commit_graph: bool,
+    /// Revert commits (`This reverts commit <sha>.` in the message): the reverting node and
+    /// the reverted commit's id, which may lie outside the loaded history.
+    pub reverts: Vec<(u32, ObjectId)>,
     /// Node index by commit id.
     index: gix::hashtable::HashMap<ObjectId, u32>,
 }
@@ -67,6 +70,16 @@ struct Decoded {
     parents: Vec<ObjectId>,
     author: i64,
     committer: i64,
+    reverts: Option<ObjectId>,
+}
+
+/// The commit a revert commit names: git's own `git revert` message
+/// (`This reverts commit <full sha>.`). The first such line counts.
+fn reverted_commit(data: &[u8], hash: gix::hash::Kind) -> Option<ObjectId> {
+    const MARK: &[u8] = b"This reverts commit ";
+    let at = memchr::memmem::find(data, MARK)? + MARK.len();
+    let hex = data.get(at..at + hash.len_in_hex())?;
+    ObjectId::from_hex(hex).ok()
 }
 
 fn decode_commit(data: &[u8], hash: gix::hash::Kind) -> Result<Decoded, String> {
@@ -83,6 +96,7 @@ fn decode_commit(data: &[u8], hash: gix::hash::Kind) -> Result<Decoded, String> 
                     parents,
                     author: author.unwrap_or(committer),
                     committer,
+                    reverts: reverted_commit(data, hash),
                 });
             }
             _ => break,
@@ -169,6 +183,9 @@ pub fn load(
                 Some(d) => {
                     g.author_time[i] = d.author;
                     g.commit_time[i] = d.committer;
+                    if let Some(r) = d.reverts {
+                        g.reverts.push((i as u32, r));
+                    }
                     parents = d.parents;
                 }
                 None => g.missing[i] = true,
@@ -205,7 +222,7 @@ fn fill_author_times(
     }
     let shared = repo.clone().into_sync();
     let ids = &g.ids;
-    let times: Vec<Vec<i64>> = nodes
+    let times: Vec<Vec<(i64, Option<ObjectId>)>> = nodes
         .par_chunks(2048)
         .map_init(
             || {
@@ -219,7 +236,7 @@ fn fill_author_times(
                     .map(|&n| {
                         let id = &ids[n as usize];
                         match read_commit(&local.objects, id, buf, path)? {
-                            Some(d) => Ok(d.author),
+                            Some(d) => Ok((d.author, d.reverts)),
                             None => Err(GitError::CorruptObject {
                                 path: path.to_owned(),
                                 id: id.to_string(),
@@ -227,12 +244,15 @@ fn fill_author_times(
                             }),
                         }
                     })
-                    .collect::<Result<Vec<i64>, GitError>>()
+                    .collect::<Result<Vec<_>, GitError>>()
             },
         )
         .collect::<Result<_, _>>()?;
-    for (&n, t) in nodes.iter().zip(times.into_iter().flatten()) {
+    for (&n, (t, reverts)) in nodes.iter().zip(times.into_iter().flatten()) {
         g.author_time[n as usize] = t;
+        if let Some(r) = reverts {
+            g.reverts.push((n, r));
+        }
     }
     Ok(())
 }
@@ -242,6 +262,7 @@ struct Visited {
     node: u32,
     author: i64,
     committer: i64,
+    reverts: Option<ObjectId>,
     missing: bool,
     parents: u8,
 }
@@ -329,6 +350,7 @@ fn walk_parallel(
                                     node,
                                     author: d.as_ref().map_or(0, |d| d.author),
                                     committer: d.as_ref().map_or(0, |d| d.committer),
+                                    reverts: d.as_ref().and_then(|d| d.reverts),
                                     missing: d.is_none(),
                                     parents: parents.len().min(u8::MAX as usize) as u8,
                                 });
@@ -396,6 +418,9 @@ fn walk_parallel(
             g.author_time[i] = v.author;
             g.commit_time[i] = v.committer;
             g.missing[i] = v.missing;
+            if let Some(r) = v.reverts {
+                g.reverts.push((v.node, r));
+            }
         }
         outs.push((visited, parents));
     }

@@ -61,6 +61,8 @@ pub struct RepoAnalysis {
     pub changes: Vec<Change>,
     /// Per-deployment rows in deployment order.
     pub deployments: Vec<Deployment>,
+    /// Revert commits, by revert time then sha.
+    pub reverts: Vec<crate::model::Revert>,
     /// What makes this repository's numbers partial.
     pub quality: RepoQuality,
 }
@@ -395,6 +397,28 @@ fn attribute_records(
             failed: Some(true),
         });
     }
+    let deployment_of = |node: u32| {
+        let rank = first[node as usize];
+        (rank != attribute::UNDEPLOYED).then(|| candidates[rank as usize].c.name.to_string())
+    };
+    let mut reverts: Vec<_> = graph
+        .reverts
+        .iter()
+        .map(|&(node, reverted)| {
+            (
+                change_time(node as usize),
+                crate::model::Revert {
+                    repo: input.label.clone(),
+                    sha: sha_of(&graph.ids[node as usize]),
+                    reverted: sha_of(&reverted),
+                    deployment: deployment_of(node),
+                    reverted_deployment: graph.node(&reverted).filter(|&n| !graph.missing[n as usize]).and_then(deployment_of),
+                },
+            )
+        })
+        .collect();
+    reverts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.sha.cmp(&b.1.sha)));
+    out.reverts = reverts.into_iter().map(|(_, r)| r).collect();
     out.deployments.sort_by(|a, b| {
         a.deployed_at
             .cmp(&b.deployed_at)

@@ -1,0 +1,296 @@
+//! Incident → deployment attribution. The `window` rule is a sorted as-of join in polars
+//! (the latest deployment at or before the incident's start, within the failure window);
+//! `any-in-window` is two binary searches per incident; `linked` looks the export's link up
+//! by deployment name or commit. None of them is a nested loop.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::model::{Deployment, Incident};
+
+/// Which deployment an incident is attributed to, and why (the per-incident table's
+/// `deployment` and `attribution` columns).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attributed {
+    /// Index into the deployments slice.
+    pub deployment: Option<usize>,
+    /// Deployments the incident marks as failed (one for `window` and `linked`, every
+    /// deployment in the window for `any-in-window`).
+    pub failed: Vec<usize>,
+    /// Why: `window`, `any-in-window`, `linked`, or `none: <reason>`.
+    pub why: String,
+}
+
+/// Successful deployments (not reported failed by their tool) in time order, ties by name:
+/// the timeline incidents are matched against.
+pub fn timeline(deployments: &[Deployment]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..deployments.len())
+        .filter(|&i| deployments[i].failed != Some(true))
+        .collect();
+    idx.sort_by(|&a, &b| {
+        let (x, y) = (&deployments[a], &deployments[b]);
+        x.deployed_at.cmp(&y.deployed_at).then_with(|| x.name.cmp(&y.name))
+    });
+    idx
+}
+
+/// For each incident, the position in `times` (sorted ascending) of the latest time at or
+/// before the incident's start, if it is at most `window` seconds earlier. A polars as-of join.
+pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> PolarsResult<Vec<Option<usize>>> {
+    // The join needs the left side sorted too; sort incidents and scatter back.
+    let mut order: Vec<usize> = (0..starts.len()).collect();
+    order.sort_by_key(|&i| starts[i]);
+    let left = DataFrame::new_infer_height(vec![
+        Column::new("t".into(), order.iter().map(|&i| starts[i]).collect::<Vec<i64>>()),
+        Column::new("row".into(), order.iter().map(|&i| i as u64).collect::<Vec<u64>>()),
+    ])?;
+    let right = DataFrame::new_infer_height(vec![
+        Column::new("t".into(), times.to_vec()),
+        Column::new("pos".into(), (0..times.len() as u64).collect::<Vec<u64>>()),
+    ])?;
+    let options = AsOfOptions {
+        strategy: AsofStrategy::Backward,
+        tolerance: Some(Scalar::new(DataType::Int64, AnyValue::Int64(window))),
+        allow_eq: true,
+        check_sortedness: true,
+        ..Default::default()
+    };
+    let joined = left
+        .lazy()
+        .join(
+            right.lazy(),
+            [col("t")],
+            [col("t")],
+            JoinArgs::new(JoinType::AsOf(Box::new(options))),
+        )
+        .collect()?;
+    let rows = joined.column("row")?.u64()?.clone();
+    let pos = joined.column("pos")?.u64()?.clone();
+    let mut out = vec![None; starts.len()];
+    for (r, p) in rows.iter().zip(pos.iter()) {
+        if let (Some(r), Some(mut p)) = (r, p.map(|p| p as usize)) {
+            // Among equal times, the last (deployments are ordered by name within a second).
+            while p + 1 < times.len() && times[p + 1] == times[p] {
+                p += 1;
+            }
+            out[r as usize] = Some(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The `window` rule: the latest successful deployment that finished at or before the
+/// incident started, if no more than `window` seconds before.
+pub fn window(deployments: &[Deployment], incidents: &[Incident], window: i64) -> PolarsResult<Vec<Attributed>> {
+    let line = timeline(deployments);
+    let times: Vec<i64> = line.iter().map(|&i| deployments[i].deployed_at).collect();
+    let starts: Vec<i64> = incidents.iter().map(|i| i.started_at.timestamp()).collect();
+    let found = asof_backward(&times, &starts, window)?;
+    Ok(found
+        .into_iter()
+        .zip(&starts)
+        .map(|(pos, &start)| match pos {
+            Some(p) => Attributed {
+                deployment: Some(line[p]),
+                failed: vec![line[p]],
+                why: "window".into(),
+            },
+            None => Attributed {
+                deployment: None,
+                failed: Vec::new(),
+                why: none_reason(&times, start, window),
+            },
+        })
+        .collect())
+}
+
+fn none_reason(times: &[i64], start: i64, window: i64) -> String {
+    if times.first().is_none_or(|&t| start < t) {
+        "none: before the first deployment".into()
+    } else {
+        format!("none: no deployment in the {} before it started", crate::time::duration_text(window))
+    }
+}
+
+/// The `any-in-window` rule: every successful deployment in `[start - window, start]` failed;
+/// the incident is attributed to the latest of them.
+pub fn any_in_window(deployments: &[Deployment], incidents: &[Incident], window: i64) -> Vec<Attributed> {
+    let line = timeline(deployments);
+    let times: Vec<i64> = line.iter().map(|&i| deployments[i].deployed_at).collect();
+    incidents
+        .iter()
+        .map(|inc| {
+            let start = inc.started_at.timestamp();
+            let lo = times.partition_point(|&t| t < start.saturating_sub(window));
+            let hi = times.partition_point(|&t| t <= start);
+            if lo < hi {
+                Attributed {
+                    deployment: Some(line[hi - 1]),
+                    failed: line[lo..hi].to_vec(),
+                    why: "any-in-window".into(),
+                }
+            } else {
+                Attributed {
+                    deployment: None,
+                    failed: Vec::new(),
+                    why: none_reason(&times, start, window),
+                }
+            }
+        })
+        .collect()
+}
+
+/// The `linked` rule: the incident's export names the deployment by id or tag, or by its
+/// commit (full or abbreviated to at least 7 hex digits). A commit deployed more than once
+/// means its first successful deployment.
+pub fn linked(deployments: &[Deployment], incidents: &[Incident]) -> Vec<Attributed> {
+    let line = timeline(deployments);
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    let mut shas: Vec<(&str, usize)> = Vec::new();
+    for &i in line.iter().rev() {
+        by_name.insert(deployments[i].name.as_str(), i);
+        if !deployments[i].sha.is_empty() {
+            shas.push((deployments[i].sha.as_str(), i));
+        }
+    }
+    // Sorted by sha, first deployment first within a sha, for prefix lookup.
+    shas.reverse();
+    shas.sort_by(|a, b| a.0.cmp(b.0));
+    let find_sha = |key: &str| -> Option<usize> {
+        if key.len() < 7 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let key = key.to_ascii_lowercase();
+        let at = shas.partition_point(|(s, _)| *s < key.as_str());
+        let (s, i) = shas.get(at)?;
+        if !s.starts_with(&key) {
+            return None;
+        }
+        // An abbreviation that fits two different commits names neither.
+        let other = shas[at..]
+            .iter()
+            .take_while(|(x, _)| x.starts_with(&key))
+            .any(|(x, _)| x != s);
+        (!other).then_some(*i)
+    };
+    incidents
+        .iter()
+        .map(|inc| match inc.deployment.as_deref().map(str::trim) {
+            None | Some("") => Attributed {
+                deployment: None,
+                failed: Vec::new(),
+                why: "none: the export names no deployment".into(),
+            },
+            Some(link) => match by_name.get(link).copied().or_else(|| find_sha(link)) {
+                Some(d) => Attributed {
+                    deployment: Some(d),
+                    failed: vec![d],
+                    why: "linked".into(),
+                },
+                None => Attributed {
+                    deployment: None,
+                    failed: Vec::new(),
+                    why: format!("none: '{link}' names no known deployment"),
+                },
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testutil::{deployment, incident};
+    use proptest::prelude::*;
+
+    /// The definition, checked deployment by deployment.
+    fn brute_force(times: &[i64], starts: &[i64], window: i64) -> Vec<Option<usize>> {
+        starts
+            .iter()
+            .map(|&s| {
+                let mut best = None;
+                for (p, &t) in times.iter().enumerate() {
+                    if t <= s && s - t <= window {
+                        best = Some(p);
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+
+    #[test]
+    fn window_edges_by_hand() {
+        let deps = vec![
+            deployment("v1", 1_000),
+            deployment("v2", 5_000),
+            deployment("v3", 5_000), // same second as v2: the later name wins
+        ];
+        let incs = vec![
+            incident("before-first", 500, Some(600)),
+            incident("same-second", 1_000, Some(2_000)),
+            incident("at-boundary", 1_000 + 3_600, None),
+            incident("past-boundary", 1_000 + 3_601, None),
+            incident("two-on-v3-a", 5_100, Some(6_000)),
+            incident("two-on-v3-b", 5_200, Some(6_000)),
+        ];
+        let got = window(&deps, &incs, 3_600).unwrap();
+        let d: Vec<Option<usize>> = got.iter().map(|a| a.deployment).collect();
+        assert_eq!(d, vec![None, Some(0), Some(0), None, Some(2), Some(2)]);
+        assert_eq!(got[0].why, "none: before the first deployment");
+        assert_eq!(got[3].why, "none: no deployment in the 1h before it started");
+        assert_eq!(got[1].why, "window");
+    }
+
+    #[test]
+    fn failed_tool_runs_are_not_on_the_timeline() {
+        let mut deps = vec![deployment("v1", 1_000), deployment("broken", 2_000)];
+        deps[1].failed = Some(true);
+        let got = window(&deps, &[incident("i", 2_100, None)], 7_200).unwrap();
+        assert_eq!(got[0].deployment, Some(0));
+    }
+
+    #[test]
+    fn any_in_window_marks_every_deployment() {
+        let deps = vec![deployment("a", 0), deployment("b", 100), deployment("c", 200), deployment("d", 400)];
+        let got = any_in_window(&deps, &[incident("i", 300, None), incident("j", 50, None)], 200);
+        assert_eq!(got[0].failed, vec![1, 2]);
+        assert_eq!(got[0].deployment, Some(2));
+        assert_eq!(got[1].failed, vec![0]);
+    }
+
+    #[test]
+    fn links_by_name_and_sha() {
+        let mut deps = vec![deployment("v1", 0), deployment("v2", 10), deployment("v2-again", 20)];
+        deps[0].sha = "abcdef0123456789abcdef0123456789abcdef01".into();
+        deps[1].sha = "1234567890123456789012345678901234567890".into();
+        deps[2].sha = deps[1].sha.clone();
+        let mut incs: Vec<Incident> = ["v1", "ABCDEF0", "1234567", "12345", "nope", ""]
+            .iter()
+            .map(|l| {
+                let mut i = incident("x", 30, None);
+                i.deployment = Some((*l).into());
+                i
+            })
+            .collect();
+        incs.push(incident("unlinked", 30, None));
+        let got: Vec<Option<usize>> = linked(&deps, &incs).into_iter().map(|a| a.deployment).collect();
+        assert_eq!(got, vec![Some(0), Some(0), Some(1), None, None, None, None]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn asof_join_equals_brute_force(
+            mut times in proptest::collection::vec(0i64..500, 0..40),
+            starts in proptest::collection::vec(-50i64..600, 0..40),
+            window in 0i64..200,
+        ) {
+            times.sort_unstable();
+            let got = asof_backward(&times, &starts, window).unwrap();
+            let want = brute_force(&times, &starts, window);
+            prop_assert_eq!(got, want);
+        }
+    }
+}

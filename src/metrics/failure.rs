@@ -1,0 +1,383 @@
+//! Which deployments failed (each method of DESIGN.md §2), which were unplanned (rework),
+//! and how long each failed deployment took to recover.
+
+use std::collections::HashMap;
+
+use globset::GlobMatcher;
+use polars::prelude::PolarsResult;
+use serde::Serialize;
+
+use super::attribution::{self, Attributed};
+use crate::model::{Deployment, Incident, Revert};
+
+/// How a deployment is judged failed (`--failure-method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureMethod {
+    /// The latest deployment before an incident started, within `--failure-window`.
+    #[default]
+    Window,
+    /// Every deployment within `--failure-window` before an incident.
+    AnyInWindow,
+    /// The deployment the incident export names.
+    Linked,
+    /// Deployments rolled back, followed by a fix tag, or whose changes were reverted.
+    Rollback,
+    /// Deployments their CI/CD tool reported as failed.
+    Status,
+}
+
+impl FailureMethod {
+    /// Every method, in the order reports list them.
+    pub const ALL: [FailureMethod; 5] = [
+        FailureMethod::Window,
+        FailureMethod::AnyInWindow,
+        FailureMethod::Linked,
+        FailureMethod::Rollback,
+        FailureMethod::Status,
+    ];
+
+    /// The name users type and tables show.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureMethod::Window => "window",
+            FailureMethod::AnyInWindow => "any-in-window",
+            FailureMethod::Linked => "linked",
+            FailureMethod::Rollback => "rollback",
+            FailureMethod::Status => "status",
+        }
+    }
+
+    /// Whether the method reads incidents.
+    pub fn uses_incidents(self) -> bool {
+        matches!(self, FailureMethod::Window | FailureMethod::AnyInWindow | FailureMethod::Linked)
+    }
+}
+
+/// The outcome of one failure method over all deployments and incidents.
+#[derive(Debug, Clone)]
+pub struct Failures {
+    /// Per deployment: why it failed, or `None`.
+    pub failed: Vec<Option<String>>,
+    /// Per deployment: whether it is in the rate's denominator (successful deployments; for
+    /// `status` also the runs the tool reported failed).
+    pub counted: Vec<bool>,
+    /// Per incident: its deployment and why. Methods that do not read incidents still
+    /// attribute them by `window`, for the per-incident table.
+    pub incidents: Vec<Attributed>,
+    /// The method read incidents, so recovery is measured to their resolution.
+    pub by_incidents: bool,
+}
+
+/// Applies `method`.
+pub fn classify(
+    method: FailureMethod,
+    deployments: &[Deployment],
+    incidents: &[Incident],
+    reverts: &[Revert],
+    fix_tags: Option<&GlobMatcher>,
+    window: i64,
+) -> PolarsResult<Failures> {
+    let n = deployments.len();
+    let mut failed: Vec<Option<String>> = vec![None; n];
+    let successful: Vec<bool> = deployments.iter().map(|d| d.failed != Some(true)).collect();
+    let attributed = match method {
+        FailureMethod::AnyInWindow => attribution::any_in_window(deployments, incidents, window),
+        FailureMethod::Linked => attribution::linked(deployments, incidents),
+        _ => attribution::window(deployments, incidents, window)?,
+    };
+    match method {
+        FailureMethod::Window | FailureMethod::AnyInWindow | FailureMethod::Linked => {
+            // Several incidents on one deployment count once; the first one names the reason.
+            for (a, inc) in attributed.iter().zip(incidents) {
+                for &d in &a.failed {
+                    failed[d].get_or_insert_with(|| format!("incident {}", inc.id));
+                }
+            }
+        }
+        FailureMethod::Rollback => rollback_failures(deployments, reverts, fix_tags, &mut failed),
+        FailureMethod::Status => {
+            for (d, f) in deployments.iter().zip(failed.iter_mut()) {
+                if d.failed == Some(true) {
+                    *f = Some("reported failed".into());
+                }
+            }
+        }
+    }
+    let counted = match method {
+        FailureMethod::Status => vec![true; n],
+        _ => successful,
+    };
+    Ok(Failures {
+        failed,
+        counted,
+        incidents: attributed,
+        by_incidents: method.uses_incidents(),
+    })
+}
+
+/// A deployment failed if the next deployment of its repository rolls back (redeploys an
+/// earlier commit) or matches `--fix-tags`, or if a later deployment ships a revert of one of
+/// its changes.
+fn rollback_failures(
+    deployments: &[Deployment],
+    reverts: &[Revert],
+    fix_tags: Option<&GlobMatcher>,
+    failed: &mut [Option<String>],
+) {
+    let line = attribution::timeline(deployments);
+    let mut previous: HashMap<&str, usize> = HashMap::new();
+    for &d in &line {
+        let dep = &deployments[d];
+        if let Some(&p) = previous.get(dep.repo.as_str()) {
+            if dep.rollback {
+                failed[p].get_or_insert_with(|| format!("rolled back by {}", dep.name));
+            } else if fix_tags.is_some_and(|g| g.is_match(&dep.name)) {
+                failed[p].get_or_insert_with(|| format!("fixed by {}", dep.name));
+            }
+        }
+        previous.insert(dep.repo.as_str(), d);
+    }
+    let by_name: HashMap<(&str, &str), usize> = line
+        .iter()
+        .map(|&d| ((deployments[d].repo.as_str(), deployments[d].name.as_str()), d))
+        .collect();
+    for r in reverts {
+        let (Some(shipped), Some(reverted)) = (&r.deployment, &r.reverted_deployment) else {
+            continue;
+        };
+        if shipped == reverted {
+            continue; // reverted before it ever reached production
+        }
+        if let Some(&d) = by_name.get(&(r.repo.as_str(), reverted.as_str())) {
+            let short: String = r.reverted.to_string().chars().take(12).collect();
+            failed[d].get_or_insert_with(|| format!("change {short} reverted in {shipped}"));
+        }
+    }
+}
+
+/// Per successful deployment: why it was unplanned (rework), or `None`. Unplanned means it
+/// matches `--fix-tags`, or was made while an incident was open (after its start) or within
+/// `window` after one was resolved.
+pub fn unplanned(
+    deployments: &[Deployment],
+    incidents: &[Incident],
+    fix_tags: Option<&GlobMatcher>,
+    window: i64,
+) -> Vec<Option<String>> {
+    let mut order: Vec<usize> = (0..incidents.len()).collect();
+    order.sort_by_key(|&i| incidents[i].started_at);
+    let starts: Vec<i64> = order.iter().map(|&i| incidents[i].started_at.timestamp()).collect();
+    // Running maxima over incidents sorted by start: the latest resolution (open = never) and
+    // the latest end of the after-window, with the incident that holds each.
+    let mut open_max: Vec<(i64, usize)> = Vec::with_capacity(order.len());
+    let mut after_max: Vec<(i64, usize)> = Vec::with_capacity(order.len());
+    for &i in &order {
+        let resolved = incidents[i].resolved_at.map_or(i64::MAX, |r| r.timestamp());
+        let after = resolved.saturating_add(window);
+        let o = open_max.last().copied().filter(|&(t, _)| t >= resolved).unwrap_or((resolved, i));
+        let a = after_max.last().copied().filter(|&(t, _)| t >= after).unwrap_or((after, i));
+        open_max.push(o);
+        after_max.push(a);
+    }
+    deployments
+        .iter()
+        .map(|d| {
+            if d.failed == Some(true) {
+                return None;
+            }
+            if fix_tags.is_some_and(|g| g.is_match(&d.name)) {
+                return Some("fix tag".to_owned());
+            }
+            let t = d.deployed_at;
+            let k = starts.partition_point(|&s| s < t);
+            if k == 0 {
+                return None;
+            }
+            let (open_until, i) = open_max[k - 1];
+            if t < open_until {
+                return Some(format!("during incident {}", incidents[i].id));
+            }
+            let (after_until, j) = after_max[k - 1];
+            (t <= after_until).then(|| format!("after incident {}", incidents[j].id))
+        })
+        .collect()
+}
+
+/// How long a failed deployment took to recover (DORA's failed deployment recovery time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recovery {
+    /// The failed deployment.
+    pub deployment: usize,
+    /// Seconds from the deployment to recovery; `None` while not recovered.
+    pub seconds: Option<i64>,
+    /// `incident` (its incidents' latest resolution) or `next deployment`.
+    pub via: &'static str,
+}
+
+/// Recovery of every failed deployment: when incidents mark it failed, the latest resolution
+/// among them (open while any is open); otherwise the next successful, not failed deployment
+/// of its repository.
+pub fn recoveries(deployments: &[Deployment], incidents: &[Incident], f: &Failures) -> Vec<Recovery> {
+    let mut resolution: HashMap<usize, Option<i64>> = HashMap::new();
+    for (a, inc) in f.incidents.iter().zip(incidents).filter(|_| f.by_incidents) {
+        for &d in &a.failed {
+            if f.failed[d].is_none() {
+                continue;
+            }
+            let r = inc.resolved_at.map(|r| r.timestamp());
+            let slot = resolution.entry(d).or_insert(r);
+            *slot = match (*slot, r) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+        }
+    }
+    let line = attribution::timeline(deployments);
+    let mut out = Vec::new();
+    for (i, dep) in deployments.iter().enumerate() {
+        if f.failed[i].is_none() {
+            continue;
+        }
+        if let Some(&r) = resolution.get(&i) {
+            out.push(Recovery {
+                deployment: i,
+                seconds: r.map(|r| (r - dep.deployed_at).max(0)),
+                via: "incident",
+            });
+            continue;
+        }
+        let at = line.partition_point(|&j| {
+            let d = &deployments[j];
+            (d.deployed_at, d.name.as_str()) <= (dep.deployed_at, dep.name.as_str())
+        });
+        let next = line[at..]
+            .iter()
+            .find(|&&j| deployments[j].repo == dep.repo && f.failed[j].is_none() && j != i);
+        out.push(Recovery {
+            deployment: i,
+            seconds: next.map(|&j| deployments[j].deployed_at - dep.deployed_at),
+            via: "next deployment",
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testutil::{deployment, incident};
+
+    fn reasons(f: &Failures) -> Vec<Option<&str>> {
+        f.failed.iter().map(|r| r.as_deref()).collect()
+    }
+
+    #[test]
+    fn window_counts_a_deployment_once() {
+        let deps = vec![deployment("v1", 0), deployment("v2", 10_000)];
+        let incs = vec![incident("a", 10_100, Some(11_000)), incident("b", 10_200, None)];
+        let f = classify(FailureMethod::Window, &deps, &incs, &[], None, 3_600).unwrap();
+        assert_eq!(reasons(&f), vec![None, Some("incident a")]);
+        assert_eq!(f.counted, vec![true, true]);
+    }
+
+    #[test]
+    fn status_counts_tool_failures_in_the_denominator() {
+        let mut deps = vec![deployment("ok", 0), deployment("bad", 10), deployment("ok2", 20)];
+        deps[1].failed = Some(true);
+        let f = classify(FailureMethod::Status, &deps, &[], &[], None, 3_600).unwrap();
+        assert_eq!(reasons(&f), vec![None, Some("reported failed"), None]);
+        assert_eq!(f.counted, vec![true, true, true]);
+        let w = classify(FailureMethod::Window, &deps, &[], &[], None, 3_600).unwrap();
+        assert_eq!(w.counted, vec![true, false, true]);
+    }
+
+    #[test]
+    fn rollback_fix_tags_and_reverts() {
+        let mut deps = vec![
+            deployment("v1", 0),
+            deployment("v2", 100),
+            deployment("v2-rollback", 200),
+            deployment("v3", 300),
+            deployment("v3-hotfix", 400),
+            deployment("v4", 500),
+            deployment("v5", 600),
+        ];
+        deps[2].rollback = true;
+        let fix = globset::Glob::new("*-hotfix").unwrap().compile_matcher();
+        let revert = |shipped: &str, reverted: &str| Revert {
+            repo: "r".into(),
+            sha: crate::model::Sha([1; 20]),
+            reverted: crate::model::Sha([2; 20]),
+            deployment: Some(shipped.into()),
+            reverted_deployment: Some(reverted.into()),
+        };
+        let reverts = vec![revert("v5", "v4"), revert("v4", "v4")];
+        let f = classify(FailureMethod::Rollback, &deps, &[], &reverts, Some(&fix), 0).unwrap();
+        assert_eq!(
+            reasons(&f),
+            vec![
+                None,
+                Some("rolled back by v2-rollback"),
+                None,
+                Some("fixed by v3-hotfix"),
+                None,
+                Some("change 020202020202 reverted in v5"),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn rework_during_and_after_incidents() {
+        let deps = vec![
+            deployment("before", 50),
+            deployment("at-start", 100), // the incident's cause, not its fix
+            deployment("during", 150),
+            deployment("after", 260),
+            deployment("late", 400),
+            deployment("v9-hotfix", 1_000),
+            deployment("open", 2_100),
+        ];
+        let incs = vec![incident("i1", 100, Some(200)), incident("i2", 2_000, None)];
+        let fix = globset::Glob::new("*-hotfix").unwrap().compile_matcher();
+        let u = unplanned(&deps, &incs, Some(&fix), 100);
+        let u: Vec<Option<&str>> = u.iter().map(|r| r.as_deref()).collect();
+        assert_eq!(
+            u,
+            vec![
+                None,
+                None,
+                Some("during incident i1"),
+                Some("after incident i1"),
+                None,
+                Some("fix tag"),
+                Some("during incident i2")
+            ]
+        );
+    }
+
+    #[test]
+    fn recovery_by_incident_or_next_deployment() {
+        let mut deps = vec![deployment("v1", 0), deployment("v2", 1_000), deployment("v3", 5_000)];
+        deps[2].rollback = true;
+        let incs = vec![incident("a", 1_100, Some(3_000)), incident("b", 1_200, Some(4_000))];
+        let f = classify(FailureMethod::Window, &deps, &incs, &[], None, 3_600).unwrap();
+        let r = recoveries(&deps, &incs, &f);
+        assert_eq!(
+            r,
+            vec![Recovery {
+                deployment: 1,
+                seconds: Some(3_000),
+                via: "incident"
+            }]
+        );
+        let f = classify(FailureMethod::Rollback, &deps, &incs, &[], None, 3_600).unwrap();
+        let r = recoveries(&deps, &incs, &f);
+        assert_eq!(r[0].deployment, 1);
+        assert_eq!((r[0].seconds, r[0].via), (Some(4_000), "next deployment"));
+        let open = vec![incident("a", 1_100, None)];
+        let f = classify(FailureMethod::Window, &deps, &open, &[], None, 3_600).unwrap();
+        assert_eq!(recoveries(&deps, &open, &f)[0].seconds, None);
+    }
+}

@@ -1,0 +1,941 @@
+//! The metrics engine: the five DORA metrics per period, against a baseline and a benchmark
+//! profile (DESIGN.md §2, §3; docs/definitions.md). Records come in, a [`Summary`] comes out;
+//! polars does the as-of join and the grouped statistics.
+
+pub mod aggregate;
+pub mod attribution;
+pub mod compare;
+pub mod failure;
+#[cfg(test)]
+pub mod testutil;
+
+use std::collections::HashMap;
+
+use chrono::DateTime;
+use globset::GlobMatcher;
+use serde::{Serialize, Serializer};
+
+use crate::benchmarks::survey::{self, Industry, Standing};
+use crate::benchmarks::{Better, Category, Profile};
+use crate::import::time::Zone;
+use crate::model::{Change, CommitTime, Deployment, Incident, Instant, MergeRequest, Revert};
+use crate::periods::{Period, PeriodSpec, period_of};
+use aggregate::DurationStats;
+use compare::Direction;
+pub use failure::{FailureMethod, Failures};
+
+/// How time to restore is measured (`--restore-time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestoreMethod {
+    /// Incident start to resolution, per incident.
+    #[default]
+    Incident,
+    /// Failed deployment to recovery (DORA 2023+ failed deployment recovery time).
+    Deployment,
+}
+
+/// Where change lead time starts and ends (`--lead-time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeadTimeMethod {
+    /// Each change's commit time to its first deployment (the git graph).
+    #[default]
+    Commit,
+    /// Merge request: first commit to merge (time to merge).
+    MrMerge,
+    /// Merge request: merge to the first deployment of the merge commit.
+    MrDeploy,
+    /// Merge request: first commit to the first deployment of the merge commit.
+    MrTotal,
+    /// Per deployment: the deployed commit's time to the deployment (CodePipeline's view).
+    Pipeline,
+}
+
+/// The baseline each metric is compared with (`--baseline`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Baseline {
+    /// No comparison.
+    None,
+    /// The range of equal length just before; per period, the period before.
+    Previous,
+    /// The first `seconds` of the data.
+    First {
+        /// Length.
+        seconds: i64,
+    },
+    /// An explicit range.
+    Range {
+        /// Start (inclusive), seconds since the epoch.
+        since: i64,
+        /// End (exclusive).
+        until: i64,
+    },
+}
+
+impl Baseline {
+    /// Parses `previous`, `none`, `first:<duration>` or `<since>..<until>`.
+    pub fn parse(text: &str) -> Result<Baseline, String> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("previous") {
+            return Ok(Baseline::Previous);
+        }
+        if t.eq_ignore_ascii_case("none") {
+            return Ok(Baseline::None);
+        }
+        if let Some(d) = t.strip_prefix("first:") {
+            let seconds = crate::time::parse_duration(d)?;
+            if seconds == 0 {
+                return Err("first:<duration> needs a duration above zero".into());
+            }
+            return Ok(Baseline::First { seconds });
+        }
+        if let Some((a, b)) = t.split_once("..") {
+            use crate::time::{Bound, parse_bound};
+            let since = parse_bound(a, Bound::Start)?;
+            let until = parse_bound(b, Bound::End)?;
+            if since >= until {
+                return Err(format!("baseline '{t}': the start must be before the end"));
+            }
+            return Ok(Baseline::Range { since, until });
+        }
+        Err(format!(
+            "'{t}' is not a baseline (expected previous, none, first:90d, or 2024-01-01..2024-03-31)"
+        ))
+    }
+}
+
+/// Every setting of the engine.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Failure method.
+    pub failure: FailureMethod,
+    /// Failure window, seconds.
+    pub failure_window: i64,
+    /// Fix-tag glob as typed, and compiled.
+    pub fix_tags: Option<(String, GlobMatcher)>,
+    /// Restore method.
+    pub restore: RestoreMethod,
+    /// Lead-time method.
+    pub lead_time: LeadTimeMethod,
+    /// Count merge commits in lead time.
+    pub include_merges: bool,
+    /// Count the first deployment's backlog in lead time.
+    pub include_backlog: bool,
+    /// Which commit time starts a change (for `pipeline`).
+    pub commit_time: CommitTime,
+    /// Period length.
+    pub period: PeriodSpec,
+    /// Zone of calendar periods and deployment days, and its name.
+    pub zone: (String, Zone),
+    /// Range start; default: the first deployment or incident.
+    pub since: Option<i64>,
+    /// Range end (exclusive); default: just after the last deployment or incident.
+    pub until: Option<i64>,
+    /// Baseline.
+    pub baseline: Baseline,
+    /// Benchmark profile.
+    pub benchmark: Profile,
+    /// Industry to compare with.
+    pub industry: Option<Industry>,
+    /// Bootstrap seed.
+    pub seed: u64,
+}
+
+/// The records the engine measures. Deployments include failed tool runs (`failed = Some(true)`).
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// Changes with their first deployment (empty without a repository).
+    pub changes: &'a [Change],
+    /// Deployments.
+    pub deployments: &'a [Deployment],
+    /// Incidents.
+    pub incidents: &'a [Incident],
+    /// Merge requests.
+    pub merge_requests: &'a [MergeRequest],
+    /// Revert commits.
+    pub reverts: &'a [Revert],
+    /// Whether a repository was read.
+    pub has_repo: bool,
+}
+
+fn rfc<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::time::rfc3339(*t))
+}
+
+/// One metric in one period: a row of the per-period table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricRow {
+    /// Period label (`2024-05`), or `all` for the whole range.
+    pub period: String,
+    /// Period start.
+    #[serde(serialize_with = "rfc")]
+    pub start: i64,
+    /// Period end (exclusive).
+    #[serde(serialize_with = "rfc")]
+    pub end: i64,
+    /// The range cuts the period short.
+    pub partial: bool,
+    /// Metric name.
+    pub metric: &'static str,
+    /// Method or statistic (`median`, `window`, ...).
+    pub method: String,
+    /// Unit of `value`.
+    pub unit: &'static str,
+    /// The value; `None` without data.
+    pub value: Option<f64>,
+    /// Values or deployments behind it.
+    pub sample_size: u64,
+    /// Ratio numerator.
+    pub numerator: Option<u64>,
+    /// Ratio denominator.
+    pub denominator: Option<u64>,
+    /// 95% interval (Wilson for ratios, bootstrap or order statistics for medians).
+    pub interval_low: Option<f64>,
+    /// Upper end of the interval.
+    pub interval_high: Option<f64>,
+    /// 75th percentile (durations).
+    pub p75: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Benchmark category.
+    pub category: Option<Category>,
+    /// The DORA survey answer this value corresponds to.
+    pub survey_answer: Option<&'static str>,
+    /// The baseline's value.
+    pub baseline_value: Option<f64>,
+    /// value − baseline.
+    pub change: Option<f64>,
+    /// better / worse / same, for this metric's direction.
+    pub direction: Option<Direction>,
+    /// Whether the change is beyond noise (see `compare`).
+    pub significant: Option<bool>,
+    /// Why the cell deserves caution (small sample).
+    pub warning: Option<String>,
+}
+
+/// What one range holds, before it becomes rows.
+#[derive(Debug, Clone, Default)]
+struct Cells {
+    days: f64,
+    deployments: u64,
+    deployment_days: u64,
+    lead: Option<DurationStats>,
+    restore: Option<DurationStats>,
+    failed: (u64, u64),
+    rework: (u64, u64),
+}
+
+/// The samples every range is measured from, each tagged with the time that places it.
+#[derive(Debug, Default)]
+struct Samples {
+    /// Successful deployments: time and local day number.
+    deploys: Vec<(i64, i64)>,
+    lead: Vec<(i64, i64)>,
+    restore: Vec<(i64, i64)>,
+    /// Counted deployments (the failure rate's denominator) and whether each failed.
+    failed: Vec<(i64, bool)>,
+    rework: Vec<(i64, bool)>,
+}
+
+/// The failure rate under one method, for side-by-side comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MethodRate {
+    /// Method name.
+    pub method: &'static str,
+    /// Failed deployments.
+    pub failed: u64,
+    /// Deployments.
+    pub deployments: u64,
+    /// failed / deployments.
+    pub rate: Option<f64>,
+}
+
+/// Counts that make the numbers partial or doubtful, over the reported range.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Quality {
+    /// Successful deployments in range.
+    pub deployments: u64,
+    /// Deployment runs their tool reported failed, in range.
+    pub failed_runs: u64,
+    /// Changes left out of lead time as the first deployment's backlog.
+    pub backlog_changes: u64,
+    /// Changes left out for a negative lead time (clock skew).
+    pub negative_lead_times: u64,
+    /// Merge commits left out of lead time.
+    pub merge_commits: u64,
+    /// Incidents started in range.
+    pub incidents: u64,
+    /// Of them, still open (no resolution): counted, not in restore statistics.
+    pub open_incidents: u64,
+    /// Of them, attributed to no deployment, by reason.
+    pub unattributed_incidents: Vec<(String, u64)>,
+    /// Failed deployments not recovered by the end of the data.
+    pub unrecovered_deployments: u64,
+    /// Merge requests without their first commit's time (needs the commits export).
+    pub merge_requests_without_first_commit: u64,
+    /// Merged merge requests whose merge commit no deployment has shipped.
+    pub merge_requests_not_deployed: u64,
+}
+
+/// Where the team stands in an industry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndustryStanding {
+    /// Industry key.
+    pub industry: String,
+    /// Industry name.
+    pub name: String,
+    /// Data source.
+    pub source: String,
+    /// Per metric, and overall when all four are known.
+    pub standings: Vec<Standing>,
+}
+
+/// The engine's result: what `summary.json` holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// dorascope version.
+    pub version: &'static str,
+    /// Range start.
+    #[serde(serialize_with = "rfc")]
+    pub since: i64,
+    /// Range end (exclusive).
+    #[serde(serialize_with = "rfc")]
+    pub until: i64,
+    /// Time zone of periods.
+    pub timezone: String,
+    /// Methods and settings.
+    pub settings: serde_json::Value,
+    /// The baseline range, if any.
+    pub baseline: Option<(String, String)>,
+    /// Benchmark profile name, title and source.
+    pub benchmark: (String, String, String),
+    /// Each metric over the whole range.
+    pub overall: Vec<MetricRow>,
+    /// Each metric per period.
+    pub periods: Vec<MetricRow>,
+    /// The failure rate under every method, over the whole range.
+    pub failure_methods: Vec<MethodRate>,
+    /// Industry comparison.
+    pub industry: Option<IndustryStanding>,
+    /// Data quality.
+    pub data_quality: Quality,
+    /// Metrics the inputs cannot give, and why.
+    pub unavailable: Vec<String>,
+}
+
+/// The engine's full output: the summary and the per-record decisions behind it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Numbers.
+    pub summary: Summary,
+    /// Failure decisions per deployment and attribution per incident.
+    pub failures: Failures,
+    /// Rework decision per deployment.
+    pub unplanned: Vec<Option<String>>,
+}
+
+fn instant(t: i64) -> Instant {
+    DateTime::from_timestamp(t, 0).unwrap_or_default()
+}
+
+fn day_number(zone: &Zone, t: i64) -> i64 {
+    use chrono::Datelike;
+    i64::from(crate::periods::local_date(zone, instant(t)).num_days_from_ce())
+}
+
+/// Computes everything.
+pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
+    let polars_err = |e: polars::prelude::PolarsError| format!("computing metrics: {e}");
+    let fix = opts.fix_tags.as_ref().map(|(_, g)| g);
+    let d = inputs.deployments;
+    let failures = failure::classify(opts.failure, d, inputs.incidents, inputs.reverts, fix, opts.failure_window)
+        .map_err(polars_err)?;
+    let unplanned = failure::unplanned(d, inputs.incidents, fix, opts.failure_window);
+    let (since, until) = range(inputs, opts)?;
+    let mut quality = Quality::default();
+    let mut unavailable = Vec::new();
+    let samples = samples(inputs, opts, &failures, &unplanned, (since, until), &mut quality, &mut unavailable);
+
+    let periods = crate::periods::periods(opts.period, &opts.zone.1, instant(since), instant(until));
+    let whole = Period {
+        label: "all".into(),
+        start: instant(since),
+        end: instant(until),
+        partial: false,
+    };
+    let per_period = measure(&samples, &periods, opts.seed).map_err(polars_err)?;
+    let overall = measure(&samples, std::slice::from_ref(&whole), opts.seed)
+        .map_err(polars_err)?
+        .remove(0);
+    let data_start = d
+        .iter()
+        .filter(|x| x.failed != Some(true))
+        .map(|x| x.deployed_at)
+        .chain(inputs.incidents.iter().map(|i| i.started_at.timestamp()))
+        .min()
+        .unwrap_or(since);
+    let base_range = match opts.baseline {
+        Baseline::None => None,
+        Baseline::Previous => Some((since - (until - since), since)),
+        Baseline::First { seconds } => Some((data_start, data_start.saturating_add(seconds))),
+        Baseline::Range { since, until } => Some((since, until)),
+    };
+    let base_cells = match base_range {
+        Some((a, b)) => {
+            let p = Period {
+                label: "baseline".into(),
+                start: instant(a),
+                end: instant(b),
+                partial: false,
+            };
+            Some(measure(&samples, &[p], opts.seed).map_err(polars_err)?.remove(0))
+        }
+        None => None,
+    };
+
+    let mut overall_rows = rows(&whole, &overall, base_cells.as_ref(), opts);
+    let mut period_rows = Vec::new();
+    for (i, (p, c)) in periods.iter().zip(&per_period).enumerate() {
+        let base = match opts.baseline {
+            Baseline::None => None,
+            Baseline::Previous => i.checked_sub(1).map(|j| &per_period[j]),
+            _ => base_cells.as_ref(),
+        };
+        period_rows.extend(rows(p, c, base, opts));
+    }
+    if !inputs.has_repo && matches!(opts.lead_time, LeadTimeMethod::Commit | LeadTimeMethod::Pipeline) {
+        unavailable.push("lead_time: needs a repository (--repo), or merge-request exports with --lead-time mr-merge".into());
+    }
+    if inputs.incidents.is_empty() {
+        if opts.failure.uses_incidents() {
+            unavailable.push(format!(
+                "change_failure_rate: the {} method needs incident exports (--incidents)",
+                opts.failure.name()
+            ));
+        }
+        if opts.restore == RestoreMethod::Incident {
+            unavailable.push("time_to_restore: needs incident exports (--incidents)".into());
+        }
+    }
+    // Without the data a metric needs, a zero would be a lie: blank it.
+    for row in overall_rows.iter_mut().chain(period_rows.iter_mut()) {
+        if unavailable.iter().any(|u| u.starts_with(row.metric)) {
+            blank(row);
+        }
+    }
+
+    let failure_methods = FailureMethod::ALL
+        .iter()
+        .map(|&m| {
+            let f = failure::classify(m, d, inputs.incidents, inputs.reverts, fix, opts.failure_window)
+                .map_err(polars_err)?;
+            let mut failed = 0;
+            let mut total = 0;
+            for (i, dep) in d.iter().enumerate() {
+                if f.counted[i] && dep.deployed_at >= since && dep.deployed_at < until {
+                    total += 1;
+                    failed += u64::from(f.failed[i].is_some());
+                }
+            }
+            Ok(MethodRate {
+                method: m.name(),
+                failed,
+                deployments: total,
+                rate: (total > 0).then(|| failed as f64 / total as f64),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+
+    let industry = opts.industry.as_ref().map(|ind| industry_standing(ind, &overall_rows));
+    let settings = serde_json::json!({
+        "failure_method": opts.failure.name(),
+        "failure_window_seconds": opts.failure_window,
+        "fix_tags": opts.fix_tags.as_ref().map(|(g, _)| g.clone()),
+        "restore_time": opts.restore,
+        "lead_time": opts.lead_time,
+        "include_merges": opts.include_merges,
+        "include_backlog": opts.include_backlog,
+        "commit_time": opts.commit_time,
+        "period": period_name(opts.period),
+        "baseline": opts.baseline,
+        "median": "interpolated (mean of the two middle values)",
+        "quantiles": "linear interpolation between closest ranks (type 7)",
+        "bootstrap": {"resamples": aggregate::RESAMPLES, "seed": opts.seed, "above": aggregate::BOOTSTRAP_MAX, "then": "order-statistic interval"},
+        "min_sample": crate::stats::MIN_SAMPLE,
+    });
+    let summary = Summary {
+        version: env!("CARGO_PKG_VERSION"),
+        since,
+        until,
+        timezone: opts.zone.0.clone(),
+        settings,
+        baseline: base_range.map(|(a, b)| (crate::time::rfc3339(a), crate::time::rfc3339(b))),
+        benchmark: (
+            opts.benchmark.name.clone(),
+            opts.benchmark.title.clone(),
+            opts.benchmark.source.clone(),
+        ),
+        overall: std::mem::take(&mut overall_rows),
+        periods: period_rows,
+        failure_methods,
+        industry,
+        data_quality: quality,
+        unavailable,
+    };
+    Ok(Outcome {
+        summary,
+        failures,
+        unplanned,
+    })
+}
+
+fn period_name(p: PeriodSpec) -> String {
+    match p {
+        PeriodSpec::Week => "week".into(),
+        PeriodSpec::Month => "month".into(),
+        PeriodSpec::Quarter => "quarter".into(),
+        PeriodSpec::Year => "year".into(),
+        PeriodSpec::Days(n) => format!("{n}d"),
+    }
+}
+
+fn blank(row: &mut MetricRow) {
+    let keep = (row.period.clone(), row.start, row.end, row.partial, row.metric, row.method.clone(), row.unit);
+    *row = MetricRow {
+        period: keep.0,
+        start: keep.1,
+        end: keep.2,
+        partial: keep.3,
+        metric: keep.4,
+        method: keep.5,
+        unit: keep.6,
+        value: None,
+        sample_size: 0,
+        numerator: None,
+        denominator: None,
+        interval_low: None,
+        interval_high: None,
+        p75: None,
+        p90: None,
+        p95: None,
+        mean: None,
+        category: None,
+        survey_answer: None,
+        baseline_value: None,
+        change: None,
+        direction: None,
+        significant: None,
+        warning: Some("not available from these inputs".into()),
+    };
+}
+
+/// The reported range: as given, else from the first to just after the last event.
+fn range(inputs: Inputs<'_>, opts: &Options) -> Result<(i64, i64), String> {
+    let times = inputs
+        .deployments
+        .iter()
+        .map(|d| d.deployed_at)
+        .chain(inputs.incidents.iter().map(|i| i.started_at.timestamp()))
+        .chain(inputs.merge_requests.iter().filter_map(|m| m.merged_at.map(|t| t.timestamp())));
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for t in times {
+        lo = lo.min(t);
+        hi = hi.max(t);
+    }
+    let since = opts.since.or((lo != i64::MAX).then_some(lo));
+    let until = opts.until.or((hi != i64::MIN).then_some(hi + 1));
+    match (since, until) {
+        (Some(s), Some(u)) if s < u => Ok((s, u)),
+        (Some(_), Some(_)) => Err("the range is empty: every deployment and incident is outside --since/--until".into()),
+        _ => Err("nothing to measure: no deployments, incidents or merge requests".into()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn samples(
+    inputs: Inputs<'_>,
+    opts: &Options,
+    failures: &Failures,
+    unplanned: &[Option<String>],
+    (since, until): (i64, i64),
+    q: &mut Quality,
+    unavailable: &mut Vec<String>,
+) -> Samples {
+    let in_range = |t: i64| t >= since && t < until;
+    let d = inputs.deployments;
+    let mut s = Samples::default();
+    let line = attribution::timeline(d);
+    for &i in &line {
+        s.deploys.push((d[i].deployed_at, day_number(&opts.zone.1, d[i].deployed_at)));
+        s.rework.push((d[i].deployed_at, unplanned[i].is_some()));
+        if in_range(d[i].deployed_at) {
+            q.deployments += 1;
+        }
+    }
+    q.failed_runs = d.iter().filter(|x| x.failed == Some(true) && in_range(x.deployed_at)).count() as u64;
+    for (i, dep) in d.iter().enumerate() {
+        if failures.counted[i] {
+            s.failed.push((dep.deployed_at, failures.failed[i].is_some()));
+        }
+    }
+
+    // Lead time.
+    let change_time = |c: &Change| match opts.commit_time {
+        CommitTime::Author => c.author_time,
+        CommitTime::Committer => c.commit_time,
+    };
+    let push_lead = |t: i64, v: i64, q: &mut Quality, s: &mut Samples| {
+        if v < 0 {
+            if in_range(t) {
+                q.negative_lead_times += 1;
+            }
+        } else {
+            s.lead.push((t, v));
+        }
+    };
+    match opts.lead_time {
+        LeadTimeMethod::Commit => {
+            for c in inputs.changes {
+                let (Some(t), Some(v)) = (c.deployed_at, c.lead_time_seconds) else {
+                    continue;
+                };
+                if c.is_merge && !opts.include_merges {
+                    q.merge_commits += u64::from(in_range(t));
+                    continue;
+                }
+                if c.backlog && !opts.include_backlog {
+                    q.backlog_changes += u64::from(in_range(t));
+                    continue;
+                }
+                push_lead(t, v, q, &mut s);
+            }
+        }
+        LeadTimeMethod::Pipeline => {
+            let by_sha: HashMap<String, i64> = inputs.changes.iter().map(|c| (c.sha.to_string(), change_time(c))).collect();
+            for &i in &line {
+                if let Some(&ct) = by_sha.get(&d[i].sha) {
+                    push_lead(d[i].deployed_at, d[i].deployed_at - ct, q, &mut s);
+                }
+            }
+        }
+        LeadTimeMethod::MrMerge | LeadTimeMethod::MrDeploy | LeadTimeMethod::MrTotal => {
+            if inputs.merge_requests.is_empty() {
+                unavailable.push("lead_time: the merge-request methods need --merge-requests".into());
+            }
+            let deployed: HashMap<String, i64> = inputs
+                .changes
+                .iter()
+                .filter_map(|c| c.deployed_at.map(|t| (c.sha.to_string(), t)))
+                .collect();
+            for mr in inputs.merge_requests {
+                let Some(merged) = mr.merged_at.map(|t| t.timestamp()) else {
+                    continue;
+                };
+                let first = mr.first_commit_at.map(|t| t.timestamp());
+                let shipped = mr.merge_sha.as_ref().and_then(|s| deployed.get(&s.to_ascii_lowercase()).copied());
+                let (t, v) = match opts.lead_time {
+                    LeadTimeMethod::MrMerge => match first {
+                        Some(f) => (merged, merged - f),
+                        None => {
+                            q.merge_requests_without_first_commit += u64::from(in_range(merged));
+                            continue;
+                        }
+                    },
+                    LeadTimeMethod::MrDeploy => match shipped {
+                        Some(t) => (t, t - merged),
+                        None => {
+                            q.merge_requests_not_deployed += u64::from(in_range(merged));
+                            continue;
+                        }
+                    },
+                    _ => match (first, shipped) {
+                        (Some(f), Some(t)) => (t, t - f),
+                        (None, _) => {
+                            q.merge_requests_without_first_commit += u64::from(in_range(merged));
+                            continue;
+                        }
+                        (_, None) => {
+                            q.merge_requests_not_deployed += u64::from(in_range(merged));
+                            continue;
+                        }
+                    },
+                };
+                push_lead(t, v, q, &mut s);
+            }
+        }
+    }
+
+    // Time to restore.
+    let mut unattributed: std::collections::BTreeMap<String, u64> = Default::default();
+    for (inc, a) in inputs.incidents.iter().zip(&failures.incidents) {
+        let t = inc.started_at.timestamp();
+        if !in_range(t) {
+            continue;
+        }
+        q.incidents += 1;
+        if inc.resolved_at.is_none() {
+            q.open_incidents += 1;
+        }
+        if a.deployment.is_none() {
+            let reason = a.why.split(" before it started").next().unwrap_or(&a.why).to_owned();
+            *unattributed.entry(reason).or_default() += 1;
+        }
+    }
+    q.unattributed_incidents = unattributed.into_iter().collect();
+    match opts.restore {
+        RestoreMethod::Incident => {
+            for inc in inputs.incidents {
+                if let Some(r) = inc.resolved_at {
+                    s.restore.push((inc.started_at.timestamp(), (r - inc.started_at).num_seconds()));
+                }
+            }
+        }
+        RestoreMethod::Deployment => {
+            for r in failure::recoveries(d, inputs.incidents, failures) {
+                let t = d[r.deployment].deployed_at;
+                match r.seconds {
+                    Some(v) => s.restore.push((t, v)),
+                    None => q.unrecovered_deployments += u64::from(in_range(t)),
+                }
+            }
+        }
+    }
+    s
+}
+
+/// Measures every metric in each of `ranges` (sorted, disjoint).
+fn measure(s: &Samples, ranges: &[Period], seed: u64) -> polars::prelude::PolarsResult<Vec<Cells>> {
+    let place = |t: i64| period_of(ranges, instant(t)).map(|p| p as u32);
+    let mut cells: Vec<Cells> = ranges
+        .iter()
+        .map(|p| Cells {
+            days: (p.end - p.start).num_seconds() as f64 / 86_400.0,
+            ..Default::default()
+        })
+        .collect();
+    let mut last_day: Vec<Option<i64>> = vec![None; ranges.len()];
+    for &(t, day) in &s.deploys {
+        if let Some(p) = place(t) {
+            let c = &mut cells[p as usize];
+            c.deployments += 1;
+            // Deployments are in time order, so a new day shows as a change of day number.
+            if last_day[p as usize] != Some(day) {
+                c.deployment_days += 1;
+                last_day[p as usize] = Some(day);
+            }
+        }
+    }
+    for &(t, failed) in &s.failed {
+        if let Some(p) = place(t) {
+            let c = &mut cells[p as usize];
+            c.failed.1 += 1;
+            c.failed.0 += u64::from(failed);
+        }
+    }
+    for &(t, unplanned) in &s.rework {
+        if let Some(p) = place(t) {
+            let c = &mut cells[p as usize];
+            c.rework.1 += 1;
+            c.rework.0 += u64::from(unplanned);
+        }
+    }
+    let tag = |v: &[(i64, i64)]| -> Vec<(u32, i64)> { v.iter().filter_map(|&(t, x)| place(t).map(|p| (p, x))).collect() };
+    let lead = aggregate::by_period(&tag(&s.lead), ranges.len(), seed)?;
+    let restore = aggregate::by_period(&tag(&s.restore), ranges.len(), seed)?;
+    for ((c, l), r) in cells.iter_mut().zip(lead).zip(restore) {
+        c.lead = l;
+        c.restore = r;
+    }
+    Ok(cells)
+}
+
+/// Days in an average Gregorian month.
+const MONTH_DAYS: f64 = 30.436_875;
+
+fn better_of(metric: &str) -> Better {
+    match metric {
+        "deployment_frequency" | "deployments_per_week" | "deployments_per_month" | "deployment_days_per_week" => Better::Higher,
+        _ => Better::Lower,
+    }
+}
+
+fn profile_key(metric: &str) -> Option<&'static str> {
+    Some(match metric {
+        "deployment_frequency" => "deployment_frequency_per_day",
+        "lead_time" => "lead_time_seconds",
+        "time_to_restore" => "time_to_restore_seconds",
+        "change_failure_rate" => "change_failure_rate",
+        "deployment_rework_rate" => "deployment_rework_rate",
+        _ => return None,
+    })
+}
+
+fn small(n: u64) -> Option<String> {
+    (n < crate::stats::MIN_SAMPLE as u64).then(|| format!("small sample: {n} (fewer than {})", crate::stats::MIN_SAMPLE))
+}
+
+/// The rows of one range, compared with `base`.
+fn rows(p: &Period, c: &Cells, base: Option<&Cells>, opts: &Options) -> Vec<MetricRow> {
+    let row = |metric: &'static str, method: String, unit: &'static str| MetricRow {
+        period: p.label.clone(),
+        start: p.start.timestamp(),
+        end: p.end.timestamp(),
+        partial: p.partial,
+        metric,
+        method,
+        unit,
+        value: None,
+        sample_size: 0,
+        numerator: None,
+        denominator: None,
+        interval_low: None,
+        interval_high: None,
+        p75: None,
+        p90: None,
+        p95: None,
+        mean: None,
+        category: None,
+        survey_answer: None,
+        baseline_value: None,
+        change: None,
+        direction: None,
+        significant: None,
+        warning: None,
+    };
+    let per = |c: &Cells, scale: f64| (c.days > 0.0).then(|| c.deployments as f64 / c.days * scale);
+    let mut out = Vec::new();
+
+    for (metric, scale) in [
+        ("deployment_frequency", 1.0),
+        ("deployments_per_week", 7.0),
+        ("deployments_per_month", MONTH_DAYS),
+    ] {
+        let mut r = row(metric, "count / days".into(), if scale == 1.0 { "per day" } else if scale == 7.0 { "per week" } else { "per month" });
+        r.value = per(c, scale);
+        r.sample_size = c.deployments;
+        r.numerator = Some(c.deployments);
+        if let Some(b) = base {
+            r.baseline_value = per(b, scale);
+            r.significant = compare::counts_differ(c.deployments, c.days, b.deployments, b.days);
+        }
+        if metric == "deployment_frequency" {
+            r.survey_answer = r.value.map(|v| survey::deployment_frequency(v).label);
+            r.warning = small(c.deployments);
+        }
+        out.push(r);
+    }
+    let mut r = row("deployment_days_per_week", "distinct local days / weeks".into(), "days per week");
+    let days_per_week = |c: &Cells| (c.days > 0.0).then(|| c.deployment_days as f64 / (c.days / 7.0));
+    r.value = days_per_week(c);
+    r.sample_size = c.deployment_days;
+    r.baseline_value = base.and_then(days_per_week);
+    out.push(r);
+
+    let lead_method = serde_json::to_value(opts.lead_time).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let restore_method = serde_json::to_value(opts.restore).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    for (metric, method, stats, bstats) in [
+        ("lead_time", lead_method, &c.lead, base.map(|b| &b.lead)),
+        ("time_to_restore", restore_method, &c.restore, base.map(|b| &b.restore)),
+    ] {
+        let mut r = row(metric, format!("median ({method})"), "seconds");
+        if let Some(s) = stats {
+            r.value = Some(s.median);
+            r.sample_size = s.count;
+            r.interval_low = s.interval.map(|i| i.0);
+            r.interval_high = s.interval.map(|i| i.1);
+            r.p75 = Some(s.p75);
+            r.p90 = Some(s.p90);
+            r.p95 = Some(s.p95);
+            r.mean = Some(s.mean);
+            r.survey_answer = Some(survey::duration(s.median).label);
+        }
+        r.warning = small(r.sample_size);
+        if let Some(Some(b)) = bstats {
+            r.baseline_value = Some(b.median);
+            r.significant = compare::intervals_apart(stats.as_ref().and_then(|s| s.interval), b.interval);
+        }
+        out.push(r);
+    }
+
+    for (metric, method, (x, n), bx) in [
+        ("change_failure_rate", opts.failure.name().to_owned(), c.failed, base.map(|b| b.failed)),
+        ("deployment_rework_rate", "unplanned / deployments".to_owned(), c.rework, base.map(|b| b.rework)),
+    ] {
+        let mut r = row(metric, method, "ratio");
+        r.numerator = Some(x);
+        r.denominator = Some(n);
+        r.sample_size = n;
+        if n > 0 {
+            r.value = Some(x as f64 / n as f64);
+            if let Some((lo, hi)) = crate::stats::wilson(x, n, crate::stats::Z95) {
+                r.interval_low = Some(lo);
+                r.interval_high = Some(hi);
+            }
+        }
+        r.warning = small(n);
+        if let Some((bx, bn)) = bx {
+            r.baseline_value = (bn > 0).then(|| bx as f64 / bn as f64);
+            r.significant = compare::rates_differ(x, n, bx, bn);
+        }
+        out.push(r);
+    }
+
+    for r in &mut out {
+        if let Some(key) = profile_key(r.metric) {
+            r.category = opts
+                .benchmark
+                .metrics
+                .get(key)
+                .and_then(|t| r.value.and_then(|v| t.categorize(v)));
+        }
+        if let (Some(v), Some(b)) = (r.value, r.baseline_value) {
+            r.change = Some(v - b);
+            r.direction = Some(compare::direction(v, b, better_of(r.metric)));
+        } else {
+            r.significant = None;
+        }
+    }
+    out
+}
+
+fn industry_standing(ind: &Industry, overall: &[MetricRow]) -> IndustryStanding {
+    let value = |m: &str| overall.iter().find(|r| r.metric == m).and_then(|r| r.value);
+    let mut standings = Vec::new();
+    if let Some(v) = value("lead_time") {
+        standings.push(survey::standing("leadtime", survey::answer_score(survey::duration(v)), ind.leadtime));
+    }
+    if let Some(v) = value("deployment_frequency") {
+        standings.push(survey::standing(
+            "deployfreq",
+            survey::answer_score(survey::deployment_frequency(v)),
+            ind.deployfreq,
+        ));
+    }
+    if let Some(v) = value("change_failure_rate") {
+        standings.push(survey::standing("changefailure", survey::rate_score(v), ind.changefailure));
+    }
+    if let Some(v) = value("time_to_restore") {
+        standings.push(survey::standing(
+            "failurerecovery",
+            survey::answer_score(survey::duration(v)),
+            ind.failurerecovery,
+        ));
+    }
+    if standings.len() == 4 {
+        let mean = standings.iter().map(|s| s.score).sum::<f64>() / 4.0;
+        standings.push(survey::standing("performance_average", mean, ind.performance_average));
+    }
+    let source = survey::industries().map(|i| i.source).unwrap_or_default();
+    IndustryStanding {
+        industry: ind.key.clone(),
+        name: ind.name.clone(),
+        source,
+        standings,
+    }
+}
