@@ -9,6 +9,8 @@ use crate::error::{Error, Result};
 use crate::exports::ExportFiles;
 use crate::git::{GitOptions, RepoInput, TagFilter};
 use crate::import::{Format as ExportFormat, ImportOptions, Zone};
+use crate::metrics::{Baseline, FailureMethod, LeadTimeMethod, Options as MetricOptions, RestoreMethod};
+use crate::periods::PeriodSpec;
 use crate::model::CommitTime;
 use crate::report::Format;
 use crate::time::{Bound, parse_bound};
@@ -34,6 +36,9 @@ pub enum Command {
     Deployments(TableArgs),
     /// The per-incident table, from incident and alarm exports (--incidents).
     Incidents(TableArgs),
+    /// The DORA metrics per period against a baseline and a benchmark: a terminal summary,
+    /// summary.json and the per-period table.
+    Report(ReportArgs),
     /// Read export files and report, per file: format, record counts, time range, problems.
     Check(CheckArgs),
     /// List the benchmark profiles with their thresholds and sources.
@@ -154,12 +159,131 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
+/// How failed deployments are recognised.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Failures")]
+pub struct FailureArgs {
+    /// Which deployments count as failed (docs/definitions.md).
+    #[arg(long, value_enum, default_value_t = FailureMethod::Window)]
+    pub failure_method: FailureMethod,
+    /// How long after a deployment an incident is blamed on it (window methods), and after an
+    /// incident's resolution a deployment still counts as rework.
+    #[arg(long, value_name = "DURATION", default_value = "48h")]
+    pub failure_window: String,
+    /// Tags or deployment names that are fixes (e.g. '*-hotfix*', 'v*.*.[1-9]'): the deployment
+    /// before a fix failed (rollback method), and a fix is unplanned work (rework rate).
+    #[arg(long, value_name = "GLOB")]
+    pub fix_tags: Option<String>,
+}
+
+impl FailureArgs {
+    /// The window in seconds and the compiled fix-tag glob.
+    pub fn parse(&self) -> Result<(i64, Option<(String, globset::GlobMatcher)>)> {
+        let window = crate::time::parse_duration(&self.failure_window)
+            .map_err(|e| Error::Usage(format!("--failure-window: {e}")))?;
+        let fix = self
+            .fix_tags
+            .as_deref()
+            .map(|g| {
+                globset::GlobBuilder::new(g)
+                    .literal_separator(false)
+                    .build()
+                    .map(|m| (g.to_owned(), m.compile_matcher()))
+                    .map_err(|e| Error::Usage(format!("--fix-tags: invalid glob '{g}': {}", e.kind())))
+            })
+            .transpose()?;
+        Ok((window, fix))
+    }
+}
+
+/// `dorascope report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Failure options.
+    #[command(flatten)]
+    pub failure: FailureArgs,
+    /// Reporting periods: week, month, quarter, year, or a number of days like 30d. Calendar
+    /// periods follow --timezone (default UTC); weeks start on Monday.
+    #[arg(long, value_name = "PERIOD", default_value = "month", help_heading = "Metrics")]
+    pub period: String,
+    /// What each metric is compared with: previous (the range of equal length before, and per
+    /// period the period before), first:<duration> (the first 90d of data, say), a range
+    /// 2024-01-01..2024-03-31, or none.
+    #[arg(long, value_name = "BASELINE", default_value = "previous", help_heading = "Metrics")]
+    pub baseline: String,
+    /// Benchmark profile for categories (`dorascope benchmarks` lists them).
+    #[arg(long, value_name = "NAME", default_value = "four-tier", help_heading = "Metrics")]
+    pub benchmark: String,
+    /// Compare with an industry of the DORA survey (`dorascope benchmarks` lists them).
+    #[arg(long, value_name = "NAME", help_heading = "Metrics")]
+    pub industry: Option<String>,
+    /// Time to restore: per incident (start to resolution), or per failed deployment
+    /// (deployment to recovery, DORA's failed deployment recovery time).
+    #[arg(long, value_enum, default_value_t = RestoreMethod::Incident, help_heading = "Metrics")]
+    pub restore_time: RestoreMethod,
+    /// Where lead time starts and ends: commit (git graph), mr-merge, mr-deploy, mr-total
+    /// (merge-request exports), pipeline (deployed commit to deployment).
+    #[arg(long, value_enum, default_value_t = LeadTimeMethod::Commit, help_heading = "Metrics")]
+    pub lead_time: LeadTimeMethod,
+    /// Directory for summary.json and periods.csv (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "dorascope-report", help_heading = "Output")]
+    pub out: PathBuf,
+    /// Print summary.json on stdout instead of the terminal summary.
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+}
+
+impl ReportArgs {
+    /// Validated engine options; `since`/`until` come from the input settings.
+    pub fn options(&self, since: Option<i64>, until: Option<i64>) -> Result<MetricOptions> {
+        fn usage(flag: &'static str) -> impl Fn(String) -> Error {
+            move |e| Error::Usage(format!("{flag}: {e}"))
+        }
+        let period = PeriodSpec::parse(&self.period).map_err(usage("--period"))?;
+        let baseline = Baseline::parse(&self.baseline).map_err(usage("--baseline"))?;
+        let benchmark = crate::benchmarks::profile(&self.benchmark).map_err(usage("--benchmark"))?;
+        let industry = self
+            .industry
+            .as_deref()
+            .map(crate::benchmarks::survey::industry)
+            .transpose()
+            .map_err(usage("--industry"))?;
+        let zone_name = self.input.exports.timezone.clone().unwrap_or_else(|| "UTC".into());
+        let zone = Zone::parse(&zone_name).map_err(usage("--timezone"))?;
+        let (failure_window, fix_tags) = self.failure.parse()?;
+        Ok(MetricOptions {
+            failure: self.failure.failure_method,
+            failure_window,
+            fix_tags,
+            restore: self.restore_time,
+            lead_time: self.lead_time,
+            include_merges: self.input.include_merges,
+            include_backlog: self.input.include_backlog,
+            commit_time: self.input.commit_time,
+            period,
+            zone: (zone_name, zone),
+            since,
+            until,
+            baseline,
+            benchmark,
+            industry,
+            seed: crate::stats::BOOTSTRAP_SEED,
+        })
+    }
+}
+
 /// A table command's arguments.
 #[derive(Debug, Clone, Args)]
 pub struct TableArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
+    /// Failure options (the `failed` column of deployments, the attribution of incidents).
+    #[command(flatten)]
+    pub failure: FailureArgs,
     /// Write to this file instead of stdout (`-` is stdout).
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,

@@ -354,6 +354,8 @@ fn run(cmd: &mut Command, what: &str) -> Result<String> {
 
 /// Builds the demo repository at `dir/repo` (which must not exist yet) and returns its path.
 pub fn build_repository(dir: &Path) -> Result<PathBuf> {
+    // git runs inside the repository, so a relative directory would resolve against it.
+    let dir = &std::fs::canonicalize(dir).map_err(|e| Error::output(dir, e))?;
     let repo = dir.join("repo");
     if repo.exists() {
         return Err(Error::Usage(format!(

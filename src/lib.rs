@@ -34,13 +34,10 @@ use progress::Progress;
 pub fn run(cli: Cli) -> Result<()> {
     let progress = Progress::new(cli.quiet);
     match cli.command {
-        Command::Changes(args) => {
-            table_command(&args, true, &progress, |a| report::changes_table(&a.changes))
-        }
-        Command::Deployments(args) => table_command(&args, false, &progress, |a| {
-            report::deployments_table(&a.deployments)
-        }),
-        Command::Incidents(args) => incidents_command(&args),
+        Command::Changes(args) => table_command(&args, true, &progress),
+        Command::Deployments(args) => table_command(&args, false, &progress),
+        Command::Incidents(args) => incidents_command(&args, &progress),
+        Command::Report(args) => report_command(&args, &progress),
         Command::Check(args) => check::run(&args),
         Command::Benchmarks => {
             let text = benchmarks::listing().map_err(Error::Internal)?;
@@ -50,36 +47,36 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn table_command(
-    args: &TableArgs,
-    needs_changes: bool,
-    progress: &Progress,
-    table: impl Fn(&RepoAnalysis) -> report::Table,
-) -> Result<()> {
-    let mut settings = args.input.settings()?;
-    settings.git.collect_changes = needs_changes;
-    if let Some(out) = args.output.as_deref() {
-        check_output_dir(out)?;
-    }
-    // Exports are read and checked before any history is walked.
+/// The records every command starts from.
+struct Loaded {
+    analysis: RepoAnalysis,
+    exports: exports::Exports,
+    has_repo: bool,
+}
+
+/// Reads the exports (first: they are checked before any history is walked), then the
+/// repositories, or, without a repository, takes deployments from the exports alone.
+fn load(settings: &mut Settings, needs_changes: bool, command: &str, progress: &Progress) -> Result<Loaded> {
     let exports = settings.exports.read()?;
     warn_exports(&exports, progress);
-    if !settings.repo_given && !settings.exports.deployments.is_empty() && !git::is_repository(Path::new("."))
-    {
-        // Exports alone: list the deployments; what needs commits needs a repository.
+    let e = &settings.exports;
+    let any_export = !e.deployments.is_empty() || !e.incidents.is_empty() || !e.merge_requests.is_empty();
+    if !settings.repo_given && any_export && !git::is_repository(Path::new(".")) {
         if needs_changes {
-            return Err(Error::Usage(
-                "dorascope changes needs a repository: give --repo DIR (the current directory is not one)"
-                    .into(),
-            ));
+            return Err(Error::Usage(format!(
+                "dorascope {command} needs a repository: give --repo DIR (the current directory is not one)"
+            )));
         }
-        progress.warn("no repository (--repo): deployments are listed without their changes and lead times");
-        let rows = exports.deployment_rows(settings.git.since, settings.git.until);
-        return report::write_table(
-            &report::deployments_table(&rows),
-            args.format,
-            args.output.as_deref(),
-        );
+        progress.warn("no repository (--repo): deployments come from the exports, without their changes and lead times");
+        let analysis = RepoAnalysis {
+            deployments: exports.deployment_rows(settings.git.since, settings.git.until),
+            ..Default::default()
+        };
+        return Ok(Loaded {
+            analysis,
+            exports,
+            has_repo: false,
+        });
     }
     if !settings.exports.deployments.is_empty() {
         let (deployments, no_commit) = exports.for_attribution();
@@ -93,8 +90,54 @@ fn table_command(
         }
         settings.git.exports = Some(std::sync::Arc::new(deployments));
     }
-    let analysis = analyze_all(&settings, progress)?;
-    report::write_table(&table(&analysis), args.format, args.output.as_deref())
+    settings.git.collect_changes = needs_changes;
+    let analysis = analyze_all(settings, progress)?;
+    Ok(Loaded {
+        analysis,
+        exports,
+        has_repo: true,
+    })
+}
+
+fn table_command(args: &TableArgs, needs_changes: bool, progress: &Progress) -> Result<()> {
+    let mut settings = args.input.settings()?;
+    let (window, fix) = args.failure.parse()?;
+    if let Some(out) = args.output.as_deref() {
+        check_output_dir(out)?;
+    }
+    let name = if needs_changes { "changes" } else { "deployments" };
+    let mut loaded = load(&mut settings, needs_changes, name, progress)?;
+    let table = if needs_changes {
+        report::changes_table(&loaded.analysis.changes)
+    } else {
+        let method = args.failure.failure_method;
+        let decides = match method {
+            metrics::FailureMethod::Status => true,
+            metrics::FailureMethod::Rollback => loaded.has_repo,
+            _ => !loaded.exports.incidents.is_empty(),
+        };
+        let d = &mut loaded.analysis.deployments;
+        let mut reasons = vec![None; d.len()];
+        if decides {
+            let f = metrics::failure::classify(
+                method,
+                d,
+                &loaded.exports.incidents,
+                &loaded.analysis.reverts,
+                fix.as_ref().map(|(_, g)| g),
+                window,
+            )
+            .map_err(|e| Error::Internal(format!("classifying deployments: {e}")))?;
+            for (dep, why) in d.iter_mut().zip(&f.failed) {
+                if dep.failed != Some(true) || method == metrics::FailureMethod::Status {
+                    dep.failed = Some(why.is_some());
+                }
+            }
+            reasons = f.failed;
+        }
+        report::table::deployments_table_with_reasons(d, &reasons)
+    };
+    report::write_table(&table, args.format, args.output.as_deref())
 }
 
 /// Fails before the long work if the output's directory does not exist.
@@ -150,9 +193,10 @@ fn warn_exports(e: &exports::Exports, progress: &Progress) {
     }
 }
 
-/// `dorascope incidents`: the per-incident table from the incident exports.
-fn incidents_command(args: &TableArgs) -> Result<()> {
-    let settings = args.input.settings()?;
+/// `dorascope incidents`: the per-incident table from the incident exports; with a
+/// repository or deployment exports, each incident's deployment and why.
+fn incidents_command(args: &TableArgs, progress: &Progress) -> Result<()> {
+    let mut settings = args.input.settings()?;
     if settings.exports.incidents.is_empty() {
         return Err(Error::Usage(
             "dorascope incidents needs at least one --incidents FILE".into(),
@@ -161,24 +205,116 @@ fn incidents_command(args: &TableArgs) -> Result<()> {
     if let Some(out) = args.output.as_deref() {
         check_output_dir(out)?;
     }
-    let exports = settings.exports.read()?;
-    warn_exports(&exports, &Progress::new(true));
+    let (window, fix) = args.failure.parse()?;
     // --since / --until select incidents by when they started, as deployments by when they
-    // finished.
-    let (since, until) = (settings.git.since, settings.git.until);
-    let incidents: Vec<model::Incident> = exports
-        .incidents
-        .into_iter()
-        .filter(|i| {
-            let t = i.started_at.timestamp();
+    // finished; deployments are read whole, so an incident early in the range still finds
+    // the deployment before it.
+    let (since, until) = (settings.git.since.take(), settings.git.until.take());
+    let with_deployments = settings.repo_given
+        || !settings.exports.deployments.is_empty()
+        || git::is_repository(Path::new("."));
+    let loaded = if with_deployments {
+        load(&mut settings, false, "incidents", progress)?
+    } else {
+        let exports = settings.exports.read()?;
+        warn_exports(&exports, progress);
+        Loaded {
+            analysis: RepoAnalysis::default(),
+            exports,
+            has_repo: false,
+        }
+    };
+    let deployments = &loaded.analysis.deployments;
+    let incidents = &loaded.exports.incidents;
+    let attributed = if with_deployments {
+        let f = metrics::failure::classify(
+            args.failure.failure_method,
+            deployments,
+            incidents,
+            &loaded.analysis.reverts,
+            fix.as_ref().map(|(_, g)| g),
+            window,
+        )
+        .map_err(|e| Error::Internal(format!("attributing incidents: {e}")))?;
+        Some(f.incidents)
+    } else {
+        None
+    };
+    let keep: Vec<usize> = (0..incidents.len())
+        .filter(|&i| {
+            let t = incidents[i].started_at.timestamp();
             since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u)
         })
         .collect();
+    let rows: Vec<model::Incident> = keep.iter().map(|&i| incidents[i].clone()).collect();
+    let attribution: Option<Vec<(Option<String>, String)>> = attributed.map(|a| {
+        keep.iter()
+            .map(|&i| (a[i].deployment.map(|d| deployments[d].name.clone()), a[i].why.clone()))
+            .collect()
+    });
     report::write_table(
-        &report::incidents_table(&incidents),
+        &report::table::incidents_table_attributed(&rows, attribution.as_deref()),
         args.format,
         args.output.as_deref(),
     )
+}
+
+/// `dorascope report`: the metrics engine over everything given.
+fn report_command(args: &cli::ReportArgs, progress: &Progress) -> Result<()> {
+    let (json, text) = report_files(args, progress)?;
+    if args.json {
+        report::write::write_stdout(&json)
+    } else {
+        report::write::write_stdout(text.as_bytes())
+    }
+}
+
+fn report_text(args: &cli::ReportArgs, progress: &Progress) -> Result<String> {
+    Ok(report_files(args, progress)?.1)
+}
+
+/// Computes the report, writes its files, and returns summary.json and the terminal text.
+fn report_files(args: &cli::ReportArgs, progress: &Progress) -> Result<(Vec<u8>, String)> {
+    let mut settings = args.input.settings()?;
+    // The range is the engine's: the baseline may lie before --since.
+    let (since, until) = (settings.git.since.take(), settings.git.until.take());
+    let options = args.options(since, until)?;
+    if let Some(parent) = args.out.parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.is_dir()
+    {
+        return Err(Error::output(&args.out, format!("directory {} does not exist", parent.display())));
+    }
+    let loaded = load(&mut settings, true, "report", progress)?;
+    let inputs = metrics::Inputs {
+        changes: &loaded.analysis.changes,
+        deployments: &loaded.analysis.deployments,
+        incidents: &loaded.exports.incidents,
+        merge_requests: &loaded.exports.merge_requests,
+        reverts: &loaded.analysis.reverts,
+        has_repo: loaded.has_repo,
+    };
+    let bar = progress.spinner("computing metrics");
+    let outcome = metrics::compute(inputs, &options).map_err(Error::Input)?;
+    bar.finish_and_clear();
+    for u in &outcome.summary.unavailable {
+        progress.warn(u);
+    }
+    let json = serde_json::to_vec_pretty(&outcome.summary)
+        .map_err(|e| Error::Internal(format!("summary.json: {e}")))?;
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::output(&args.out, e))?;
+    report::write::write_atomic(&args.out.join("summary.json"), |w| {
+        w.write_all(&json)?;
+        w.write_all(b"\n")
+    })?;
+    report::write_table(
+        &report::table::periods_table(&outcome.summary.periods),
+        report::Format::Csv,
+        Some(&args.out.join("periods.csv")),
+    )?;
+    let mut json = json;
+    json.push(b'\n');
+    Ok((json, report::summary::metrics_text(&outcome.summary, &args.out)))
 }
 
 fn warn_quality(a: &RepoAnalysis, progress: &Progress) {
@@ -280,7 +416,33 @@ fn demo(dir: Option<PathBuf>, progress: &Progress) -> Result<()> {
         report::Format::Csv,
         Some(&incidents_path),
     )?;
+    // The full report, as `dorascope report` computes it from the same inputs.
+    let report_dir = dir.join("report");
+    let incidents_arg = exports_dir.join("incidents.csv").display().to_string();
+    let report_arg = report_dir.display().to_string();
+    let parsed = <Cli as clap::Parser>::try_parse_from([
+        "dorascope",
+        "report",
+        "--repo",
+        repo_arg.as_str(),
+        "--incidents",
+        incidents_arg.as_str(),
+        "--fix-tags",
+        "v*.*.[1-9]*",
+        "--industry",
+        "technology",
+        "--since",
+        "2024-07-01",
+        "--out",
+        report_arg.as_str(),
+    ])
+    .map_err(|e| Error::Internal(format!("demo arguments: {e}")))?;
+    let Command::Report(report_args) = parsed.command else {
+        return Err(Error::Internal("demo arguments: not the report command".into()));
+    };
+    let report_text = report_text(&report_args, &Progress::new(true))?;
     let text = report::summary::deployments_text(&analysis.deployments, &analysis.changes);
+    let text = format!("{text}\n{report_text}");
     let text = format!(
         "{text}\nrepository:  {}\nchanges:     {}\ndeployments: {}\nincidents:   {}\nexports:     {}\n\n\
          Try: dorascope deployments --repo {} --deployments {}\n",

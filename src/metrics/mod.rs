@@ -386,6 +386,22 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         Baseline::First { seconds } => Some((data_start, data_start.saturating_add(seconds))),
         Baseline::Range { since, until } => Some((since, until)),
     };
+    // A baseline without a single event would compare with zeros that mean "no data".
+    let has_events = |(a, b): (i64, i64)| {
+        let inside = |t: i64| t >= a && t < b;
+        d.iter().any(|x| inside(x.deployed_at))
+            || inputs.incidents.iter().any(|i| inside(i.started_at.timestamp()))
+            || inputs.merge_requests.iter().any(|m| m.merged_at.is_some_and(|t| inside(t.timestamp())))
+    };
+    let mut notes = Vec::new();
+    if let Some(r) = base_range.filter(|&r| !has_events(r)) {
+        notes.push(format!(
+            "baseline: no deployments or incidents from {} to {}, so nothing is compared with it",
+            crate::time::rfc3339(r.0),
+            crate::time::rfc3339(r.1)
+        ));
+    }
+    let base_range = base_range.filter(|&r| has_events(r));
     let base_cells = match base_range {
         Some((a, b)) => {
             let p = Period {
@@ -400,6 +416,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
     };
 
     let mut overall_rows = rows(&whole, &overall, base_cells.as_ref(), opts);
+    unavailable.extend(notes);
     let mut period_rows = Vec::new();
     for (i, (p, c)) in periods.iter().zip(&per_period).enumerate() {
         let base = match opts.baseline {
@@ -425,7 +442,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
     }
     // Without the data a metric needs, a zero would be a lie: blank it.
     for row in overall_rows.iter_mut().chain(period_rows.iter_mut()) {
-        if unavailable.iter().any(|u| u.starts_with(row.metric)) {
+        if unavailable.iter().any(|u| u.starts_with(&format!("{}:", row.metric))) {
             blank(row);
         }
     }

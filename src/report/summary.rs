@@ -47,3 +47,161 @@ pub fn deployments_text(deployments: &[Deployment], changes: &[Change]) -> Strin
     );
     out
 }
+
+/// A duration for people: `3d 4h`, `5h 10m`, `12m`, `40s`.
+pub fn human_duration(seconds: f64) -> String {
+    let s = seconds.round() as i64;
+    let (d, h, m) = (s / 86_400, (s % 86_400) / 3_600, (s % 3_600) / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+fn value_text(r: &crate::metrics::MetricRow) -> String {
+    let Some(v) = r.value else {
+        return "-".into();
+    };
+    match r.unit {
+        "seconds" => human_duration(v),
+        "ratio" => format!("{:.1}%", v * 100.0),
+        "per day" => format!("{v:.2}/day"),
+        "days per week" => format!("{v:.2}/week"),
+        _ => format!("{v:.2} {}", r.unit),
+    }
+}
+
+fn change_text(r: &crate::metrics::MetricRow) -> String {
+    let (Some(c), Some(d)) = (r.change, r.direction) else {
+        return "-".into();
+    };
+    let arrow = if c > 0.0 {
+        "↑"
+    } else if c < 0.0 {
+        "↓"
+    } else {
+        "="
+    };
+    let amount = match r.unit {
+        "seconds" => human_duration(c.abs()),
+        "ratio" => format!("{:.1} pts", c.abs() * 100.0),
+        _ => format!("{:.2}", c.abs()),
+    };
+    let noise = match r.significant {
+        Some(true) => "beyond noise",
+        Some(false) => "within noise",
+        None => "untested",
+    };
+    format!("{arrow} {amount} {} ({noise})", d.as_str())
+}
+
+/// The terminal summary of `dorascope report`: one line per metric, then data quality.
+pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "DORA metrics {} → {} ({}), benchmark {}",
+        rfc3339(s.since),
+        rfc3339(s.until),
+        s.timezone,
+        s.benchmark.0
+    );
+    match &s.baseline {
+        Some((a, b)) => {
+            let _ = writeln!(o, "baseline {a} → {b}");
+        }
+        None => {
+            let _ = writeln!(o, "no baseline");
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{:<26} {:>16} {:<9} {:<44} {:>7}",
+        "metric", "value", "category", "vs baseline", "n"
+    );
+    for r in &s.overall {
+        if matches!(r.metric, "deployments_per_week" | "deployments_per_month") {
+            continue;
+        }
+        let name = match r.metric {
+            "deployment_frequency" => "deployment frequency",
+            "deployment_days_per_week" => "  deployment days/week",
+            "lead_time" => "lead time (median)",
+            "time_to_restore" => "time to restore (median)",
+            "change_failure_rate" => "change failure rate",
+            "deployment_rework_rate" => "deployment rework rate",
+            m => m,
+        };
+        let cat = r.category.map_or("-".to_owned(), |c| format!("{c:?}").to_ascii_lowercase());
+        let warn = r.warning.as_deref().map(|w| format!("  ! {w}")).unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "{name:<26} {:>16} {cat:<9} {:<44} {:>7}{warn}",
+            value_text(r),
+            change_text(r),
+            r.sample_size
+        );
+    }
+    let _ = writeln!(o);
+    let rates: Vec<String> = s
+        .failure_methods
+        .iter()
+        .map(|m| match m.rate {
+            Some(r) => format!("{} {:.1}% ({}/{})", m.method, r * 100.0, m.failed, m.deployments),
+            None => format!("{} -", m.method),
+        })
+        .collect();
+    let _ = writeln!(o, "change failure rate by method: {}", rates.join(", "));
+    if let Some(ind) = &s.industry {
+        let _ = writeln!(o, "\nindustry: {} (DORA Quick Check 2024, scores 0-10)", ind.name);
+        for st in &ind.standings {
+            let _ = writeln!(
+                o,
+                "  {:<20} {:>4.1} vs {:.1} ± {:.1}: above about {:.0}% of respondents",
+                st.metric,
+                st.score,
+                st.industry_mean,
+                st.industry_std,
+                st.percentile * 100.0
+            );
+        }
+    }
+    let q = &s.data_quality;
+    let _ = writeln!(o, "\ndata quality:");
+    let _ = writeln!(
+        o,
+        "  {} deployments ({} failed runs), {} incidents ({} open)",
+        q.deployments, q.failed_runs, q.incidents, q.open_incidents
+    );
+    let _ = writeln!(
+        o,
+        "  lead time leaves out {} backlog changes, {} merge commits, {} negative lead times",
+        q.backlog_changes, q.merge_commits, q.negative_lead_times
+    );
+    for (why, n) in &q.unattributed_incidents {
+        let _ = writeln!(o, "  {n} incidents attributed to no deployment ({why})");
+    }
+    if q.unrecovered_deployments > 0 {
+        let _ = writeln!(o, "  {} failed deployments not recovered", q.unrecovered_deployments);
+    }
+    if q.merge_requests_without_first_commit + q.merge_requests_not_deployed > 0 {
+        let _ = writeln!(
+            o,
+            "  merge requests: {} without their first commit, {} not deployed",
+            q.merge_requests_without_first_commit, q.merge_requests_not_deployed
+        );
+    }
+    for u in &s.unavailable {
+        let _ = writeln!(o, "  note: {u}");
+    }
+    let _ = writeln!(
+        o,
+        "\nwrote {} and {}",
+        out.join("summary.json").display(),
+        out.join("periods.csv").display()
+    );
+    o
+}

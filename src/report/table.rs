@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::metrics::MetricRow;
 use crate::model::{Change, Deployment, Incident};
 
 /// The values of one column. `None` is a missing value (empty in CSV, null elsewhere).
@@ -151,9 +152,29 @@ pub fn deployments_table(deployments: &[Deployment]) -> Table {
     }
 }
 
+/// The per-deployment table with why each failed deployment failed (`failure_reason`).
+pub fn deployments_table_with_reasons(deployments: &[Deployment], reasons: &[Option<String>]) -> Table {
+    let mut t = deployments_table(deployments);
+    t.columns.push(col(
+        "failure_reason",
+        Values::Str(
+            (0..deployments.len())
+                .map(|i| reasons.get(i).cloned().flatten().map(Arc::from))
+                .collect(),
+        ),
+    ));
+    t
+}
+
 /// The per-incident table (DESIGN.md §5). `deployment` is the deployment the export links
 /// the incident to, with `attribution = linked`; empty when the export names none.
 pub fn incidents_table(incidents: &[Incident]) -> Table {
+    incidents_table_attributed(incidents, None)
+}
+
+/// The per-incident table; `attribution` gives, per incident, the deployment a failure
+/// method attributed it to and why (without it, the export's own link).
+pub fn incidents_table_attributed(incidents: &[Incident], attribution: Option<&[(Option<String>, String)]>) -> Table {
     let i = incidents;
     let s = |f: fn(&Incident) -> Option<String>| Values::Str(i.iter().map(|x| f(x).map(Arc::from)).collect());
     let restore: Vec<Option<i64>> = i
@@ -177,14 +198,61 @@ pub fn incidents_table(incidents: &[Incident]) -> Table {
                 "restore_hours",
                 Values::Float(restore.into_iter().map(hours).collect()),
             ),
-            col("deployment", s(|x| x.deployment.clone())),
+            col(
+                "deployment",
+                match attribution {
+                    Some(a) => Values::Str(a.iter().map(|x| x.0.as_deref().map(Arc::from)).collect()),
+                    None => s(|x| x.deployment.clone()),
+                },
+            ),
             col(
                 "attribution",
-                s(|x| x.deployment.as_ref().map(|_| "linked".to_owned())),
+                match attribution {
+                    Some(a) => Values::Str(a.iter().map(|x| Some(Arc::from(x.1.as_str()))).collect()),
+                    None => s(|x| x.deployment.as_ref().map(|_| "linked".to_owned())),
+                },
             ),
             col("severity", s(|x| x.severity.clone())),
             col("service", s(|x| x.service.clone())),
             col("title", s(|x| x.title.clone())),
+        ],
+    }
+}
+
+/// The per-period table: one row per (period, metric) (docs/tables.md).
+pub fn periods_table(rows: &[MetricRow]) -> Table {
+    let st = |f: &dyn Fn(&MetricRow) -> Option<String>| Values::Str(rows.iter().map(|r| f(r).map(Arc::from)).collect());
+    let fl = |f: &dyn Fn(&MetricRow) -> Option<f64>| Values::Float(rows.iter().map(f).collect());
+    let int = |f: &dyn Fn(&MetricRow) -> Option<u64>| Values::Int(rows.iter().map(|r| f(r).map(|v| v as i64)).collect());
+    Table {
+        columns: vec![
+            col("period", st(&|r| Some(r.period.clone()))),
+            col("start", Values::Time(rows.iter().map(|r| Some(r.start)).collect())),
+            col("end", Values::Time(rows.iter().map(|r| Some(r.end)).collect())),
+            col("partial", Values::Bool(rows.iter().map(|r| Some(r.partial)).collect())),
+            col("metric", st(&|r| Some(r.metric.to_owned()))),
+            col("method", st(&|r| Some(r.method.clone()))),
+            col("unit", st(&|r| Some(r.unit.to_owned()))),
+            col("value", fl(&|r| r.value)),
+            col("sample_size", int(&|r| Some(r.sample_size))),
+            col("numerator", int(&|r| r.numerator)),
+            col("denominator", int(&|r| r.denominator)),
+            col("interval_low", fl(&|r| r.interval_low)),
+            col("interval_high", fl(&|r| r.interval_high)),
+            col("p75", fl(&|r| r.p75)),
+            col("p90", fl(&|r| r.p90)),
+            col("p95", fl(&|r| r.p95)),
+            col("mean", fl(&|r| r.mean)),
+            col(
+                "category",
+                st(&|r| r.category.map(|c| format!("{c:?}").to_ascii_lowercase())),
+            ),
+            col("survey_answer", st(&|r| r.survey_answer.map(str::to_owned))),
+            col("baseline_value", fl(&|r| r.baseline_value)),
+            col("change", fl(&|r| r.change)),
+            col("direction", st(&|r| r.direction.map(|d| d.as_str().to_owned()))),
+            col("significant", Values::Bool(rows.iter().map(|r| r.significant).collect())),
+            col("warning", st(&|r| r.warning.clone())),
         ],
     }
 }
