@@ -10,8 +10,8 @@ use crate::exports::ExportFiles;
 use crate::git::{GitOptions, RepoInput, TagFilter};
 use crate::import::{Format as ExportFormat, ImportOptions, Zone};
 use crate::metrics::{Baseline, FailureMethod, LeadTimeMethod, Options as MetricOptions, RestoreMethod};
-use crate::periods::PeriodSpec;
 use crate::model::CommitTime;
+use crate::periods::PeriodSpec;
 use crate::report::Format;
 use crate::time::{Bound, parse_bound};
 
@@ -207,15 +207,30 @@ pub struct ReportArgs {
     pub failure: FailureArgs,
     /// Reporting periods: week, month, quarter, year, or a number of days like 30d. Calendar
     /// periods follow --timezone (default UTC); weeks start on Monday.
-    #[arg(long, value_name = "PERIOD", default_value = "month", help_heading = "Metrics")]
+    #[arg(
+        long,
+        value_name = "PERIOD",
+        default_value = "month",
+        help_heading = "Metrics"
+    )]
     pub period: String,
     /// What each metric is compared with: previous (the range of equal length before, and per
     /// period the period before), first:<duration> (the first 90d of data, say), a range
     /// 2024-01-01..2024-03-31, or none.
-    #[arg(long, value_name = "BASELINE", default_value = "previous", help_heading = "Metrics")]
+    #[arg(
+        long,
+        value_name = "BASELINE",
+        default_value = "previous",
+        help_heading = "Metrics"
+    )]
     pub baseline: String,
     /// Benchmark profile for categories (`dorascope benchmarks` lists them).
-    #[arg(long, value_name = "NAME", default_value = "four-tier", help_heading = "Metrics")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "four-tier",
+        help_heading = "Metrics"
+    )]
     pub benchmark: String,
     /// Compare with an industry of the DORA survey (`dorascope benchmarks` lists them).
     #[arg(long, value_name = "NAME", help_heading = "Metrics")]
@@ -229,7 +244,12 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = LeadTimeMethod::Commit, help_heading = "Metrics")]
     pub lead_time: LeadTimeMethod,
     /// Directory for summary.json and periods.csv (created if missing).
-    #[arg(long, value_name = "DIR", default_value = "dorascope-report", help_heading = "Output")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "dorascope-report",
+        help_heading = "Output"
+    )]
     pub out: PathBuf,
     /// Print summary.json on stdout instead of the terminal summary.
     #[arg(long, help_heading = "Output")]
@@ -251,7 +271,12 @@ impl ReportArgs {
             .map(crate::benchmarks::survey::industry)
             .transpose()
             .map_err(usage("--industry"))?;
-        let zone_name = self.input.exports.timezone.clone().unwrap_or_else(|| "UTC".into());
+        let zone_name = self
+            .input
+            .exports
+            .timezone
+            .clone()
+            .unwrap_or_else(|| "UTC".into());
         let zone = Zone::parse(&zone_name).map_err(usage("--timezone"))?;
         let (failure_window, fix_tags) = self.failure.parse()?;
         Ok(MetricOptions {

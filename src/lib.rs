@@ -56,18 +56,26 @@ struct Loaded {
 
 /// Reads the exports (first: they are checked before any history is walked), then the
 /// repositories, or, without a repository, takes deployments from the exports alone.
-fn load(settings: &mut Settings, needs_changes: bool, command: &str, progress: &Progress) -> Result<Loaded> {
+fn load(
+    settings: &mut Settings,
+    needs_changes: bool,
+    needs_repo: bool,
+    command: &str,
+    progress: &Progress,
+) -> Result<Loaded> {
     let exports = settings.exports.read()?;
     warn_exports(&exports, progress);
     let e = &settings.exports;
     let any_export = !e.deployments.is_empty() || !e.incidents.is_empty() || !e.merge_requests.is_empty();
     if !settings.repo_given && any_export && !git::is_repository(Path::new(".")) {
-        if needs_changes {
+        if needs_repo {
             return Err(Error::Usage(format!(
                 "dorascope {command} needs a repository: give --repo DIR (the current directory is not one)"
             )));
         }
-        progress.warn("no repository (--repo): deployments come from the exports, without their changes and lead times");
+        progress.warn(
+            "no repository (--repo): deployments come from the exports, without their changes and lead times",
+        );
         let analysis = RepoAnalysis {
             deployments: exports.deployment_rows(settings.git.since, settings.git.until),
             ..Default::default()
@@ -106,7 +114,7 @@ fn table_command(args: &TableArgs, needs_changes: bool, progress: &Progress) -> 
         check_output_dir(out)?;
     }
     let name = if needs_changes { "changes" } else { "deployments" };
-    let mut loaded = load(&mut settings, needs_changes, name, progress)?;
+    let mut loaded = load(&mut settings, needs_changes, needs_changes, name, progress)?;
     let table = if needs_changes {
         report::changes_table(&loaded.analysis.changes)
     } else {
@@ -210,11 +218,9 @@ fn incidents_command(args: &TableArgs, progress: &Progress) -> Result<()> {
     // finished; deployments are read whole, so an incident early in the range still finds
     // the deployment before it.
     let (since, until) = (settings.git.since.take(), settings.git.until.take());
-    let with_deployments = settings.repo_given
-        || !settings.exports.deployments.is_empty()
-        || git::is_repository(Path::new("."));
+    let with_deployments = settings.repo_given || !settings.exports.deployments.is_empty();
     let loaded = if with_deployments {
-        load(&mut settings, false, "incidents", progress)?
+        load(&mut settings, false, false, "incidents", progress)?
     } else {
         let exports = settings.exports.read()?;
         warn_exports(&exports, progress);
@@ -249,7 +255,12 @@ fn incidents_command(args: &TableArgs, progress: &Progress) -> Result<()> {
     let rows: Vec<model::Incident> = keep.iter().map(|&i| incidents[i].clone()).collect();
     let attribution: Option<Vec<(Option<String>, String)>> = attributed.map(|a| {
         keep.iter()
-            .map(|&i| (a[i].deployment.map(|d| deployments[d].name.clone()), a[i].why.clone()))
+            .map(|&i| {
+                (
+                    a[i].deployment.map(|d| deployments[d].name.clone()),
+                    a[i].why.clone(),
+                )
+            })
             .collect()
     });
     report::write_table(
@@ -283,9 +294,12 @@ fn report_files(args: &cli::ReportArgs, progress: &Progress) -> Result<(Vec<u8>,
         && !parent.as_os_str().is_empty()
         && !parent.is_dir()
     {
-        return Err(Error::output(&args.out, format!("directory {} does not exist", parent.display())));
+        return Err(Error::output(
+            &args.out,
+            format!("directory {} does not exist", parent.display()),
+        ));
     }
-    let loaded = load(&mut settings, true, "report", progress)?;
+    let loaded = load(&mut settings, true, false, "report", progress)?;
     let inputs = metrics::Inputs {
         changes: &loaded.analysis.changes,
         deployments: &loaded.analysis.deployments,

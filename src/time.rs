@@ -65,7 +65,9 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     if n < 0 {
         return Err(bad());
     }
-    n.checked_mul(scale).filter(|&s| s <= 100 * 366 * 86_400).ok_or_else(bad)
+    n.checked_mul(scale)
+        .filter(|&s| s <= 100 * 366 * 86_400)
+        .ok_or_else(bad)
 }
 
 #[cfg(test)]

@@ -412,7 +412,10 @@ fn attribute_records(
                     sha: sha_of(&graph.ids[node as usize]),
                     reverted: sha_of(&reverted),
                     deployment: deployment_of(node),
-                    reverted_deployment: graph.node(&reverted).filter(|&n| !graph.missing[n as usize]).and_then(deployment_of),
+                    reverted_deployment: graph
+                        .node(&reverted)
+                        .filter(|&n| !graph.missing[n as usize])
+                        .and_then(deployment_of),
                 },
             )
         })

@@ -53,14 +53,21 @@ pub fn median_interval(values: &mut [f64], seed: u64) -> Option<(f64, f64)> {
 
 /// Groups `(period, value)` samples and returns, per period `0..periods`, the statistics of
 /// its values (`None` for a period without any).
-pub fn by_period(samples: &[(u32, i64)], periods: usize, seed: u64) -> PolarsResult<Vec<Option<DurationStats>>> {
+pub fn by_period(
+    samples: &[(u32, i64)],
+    periods: usize,
+    seed: u64,
+) -> PolarsResult<Vec<Option<DurationStats>>> {
     let mut out: Vec<Option<DurationStats>> = vec![None; periods];
     if samples.is_empty() {
         return Ok(out);
     }
     let df = DataFrame::new_infer_height(vec![
         Column::new("p".into(), samples.iter().map(|s| s.0).collect::<Vec<u32>>()),
-        Column::new("v".into(), samples.iter().map(|s| s.1 as f64).collect::<Vec<f64>>()),
+        Column::new(
+            "v".into(),
+            samples.iter().map(|s| s.1 as f64).collect::<Vec<f64>>(),
+        ),
     ])?;
     let q = |p: f64, name: &str| col("v").quantile(lit(p), QuantileMethod::Linear).alias(name);
     let agg = df
@@ -79,7 +86,12 @@ pub fn by_period(samples: &[(u32, i64)], periods: usize, seed: u64) -> PolarsRes
     let p = agg.column("p")?.u32()?;
     let count = agg.column("count")?.u64()?;
     let f = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
-        Ok(agg.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+        Ok(agg
+            .column(name)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .iter()
+            .collect())
     };
     let (median, p75, p90, p95, mean) = (f("median")?, f("p75")?, f("p90")?, f("p95")?, f("mean")?);
     // The values of each period, for the median's interval.
@@ -133,7 +145,10 @@ mod tests {
     fn identical_values() {
         let samples: Vec<(u32, i64)> = vec![(0, 7); 6];
         let s = by_period(&samples, 1, 1).unwrap()[0].clone().unwrap();
-        assert_eq!((s.median, s.p95, s.mean, s.interval), (7.0, 7.0, 7.0, Some((7.0, 7.0))));
+        assert_eq!(
+            (s.median, s.p95, s.mean, s.interval),
+            (7.0, 7.0, 7.0, Some((7.0, 7.0)))
+        );
     }
 
     #[test]

@@ -30,7 +30,9 @@ pub fn timeline(deployments: &[Deployment]) -> Vec<usize> {
         .collect();
     idx.sort_by(|&a, &b| {
         let (x, y) = (&deployments[a], &deployments[b]);
-        x.deployed_at.cmp(&y.deployed_at).then_with(|| x.name.cmp(&y.name))
+        x.deployed_at
+            .cmp(&y.deployed_at)
+            .then_with(|| x.name.cmp(&y.name))
     });
     idx
 }
@@ -43,7 +45,10 @@ pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> PolarsResult
     order.sort_by_key(|&i| starts[i]);
     let left = DataFrame::new_infer_height(vec![
         Column::new("t".into(), order.iter().map(|&i| starts[i]).collect::<Vec<i64>>()),
-        Column::new("row".into(), order.iter().map(|&i| i as u64).collect::<Vec<u64>>()),
+        Column::new(
+            "row".into(),
+            order.iter().map(|&i| i as u64).collect::<Vec<u64>>(),
+        ),
     ])?;
     let right = DataFrame::new_infer_height(vec![
         Column::new("t".into(), times.to_vec()),
@@ -82,7 +87,11 @@ pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> PolarsResult
 
 /// The `window` rule: the latest successful deployment that finished at or before the
 /// incident started, if no more than `window` seconds before.
-pub fn window(deployments: &[Deployment], incidents: &[Incident], window: i64) -> PolarsResult<Vec<Attributed>> {
+pub fn window(
+    deployments: &[Deployment],
+    incidents: &[Incident],
+    window: i64,
+) -> PolarsResult<Vec<Attributed>> {
     let line = timeline(deployments);
     let times: Vec<i64> = line.iter().map(|&i| deployments[i].deployed_at).collect();
     let starts: Vec<i64> = incidents.iter().map(|i| i.started_at.timestamp()).collect();
@@ -109,7 +118,10 @@ fn none_reason(times: &[i64], start: i64, window: i64) -> String {
     if times.first().is_none_or(|&t| start < t) {
         "none: before the first deployment".into()
     } else {
-        format!("none: no deployment in the {} before it started", crate::time::duration_text(window))
+        format!(
+            "none: no deployment in the {} before it started",
+            crate::time::duration_text(window)
+        )
     }
 }
 
@@ -253,7 +265,12 @@ mod tests {
 
     #[test]
     fn any_in_window_marks_every_deployment() {
-        let deps = vec![deployment("a", 0), deployment("b", 100), deployment("c", 200), deployment("d", 400)];
+        let deps = vec![
+            deployment("a", 0),
+            deployment("b", 100),
+            deployment("c", 200),
+            deployment("d", 400),
+        ];
         let got = any_in_window(&deps, &[incident("i", 300, None), incident("j", 50, None)], 200);
         assert_eq!(got[0].failed, vec![1, 2]);
         assert_eq!(got[0].deployment, Some(2));
@@ -262,7 +279,11 @@ mod tests {
 
     #[test]
     fn links_by_name_and_sha() {
-        let mut deps = vec![deployment("v1", 0), deployment("v2", 10), deployment("v2-again", 20)];
+        let mut deps = vec![
+            deployment("v1", 0),
+            deployment("v2", 10),
+            deployment("v2-again", 20),
+        ];
         deps[0].sha = "abcdef0123456789abcdef0123456789abcdef01".into();
         deps[1].sha = "1234567890123456789012345678901234567890".into();
         deps[2].sha = deps[1].sha.clone();

@@ -39,9 +39,8 @@ impl Direction {
 /// Which way `current - baseline` went for a metric where `better` is good.
 pub fn direction(current: f64, baseline: f64, better: Better) -> Direction {
     match (current.partial_cmp(&baseline), better) {
-        (Some(std::cmp::Ordering::Greater), Better::Higher) | (Some(std::cmp::Ordering::Less), Better::Lower) => {
-            Direction::Better
-        }
+        (Some(std::cmp::Ordering::Greater), Better::Higher)
+        | (Some(std::cmp::Ordering::Less), Better::Lower) => Direction::Better,
         (Some(std::cmp::Ordering::Equal), _) | (None, _) => Direction::Same,
         _ => Direction::Worse,
     }
@@ -96,7 +95,10 @@ mod tests {
     fn newcombe_reference_example() {
         // Newcombe (1998), table II example (a): 56/70 vs 48/80, interval 0.0524 to 0.3339.
         let (lo, hi) = rate_difference(56, 70, 48, 80).unwrap();
-        assert!((lo - 0.0524).abs() < 1e-4 && (hi - 0.3339).abs() < 1e-4, "{lo} {hi}");
+        assert!(
+            (lo - 0.0524).abs() < 1e-4 && (hi - 0.3339).abs() < 1e-4,
+            "{lo} {hi}"
+        );
         assert_eq!(rates_differ(56, 70, 48, 80), Some(true));
         // 2 of 10 vs 3 of 12: noise.
         assert_eq!(rates_differ(2, 10, 3, 12), Some(false));

@@ -50,7 +50,10 @@ impl FailureMethod {
 
     /// Whether the method reads incidents.
     pub fn uses_incidents(self) -> bool {
-        matches!(self, FailureMethod::Window | FailureMethod::AnyInWindow | FailureMethod::Linked)
+        matches!(
+            self,
+            FailureMethod::Window | FailureMethod::AnyInWindow | FailureMethod::Linked
+        )
     }
 }
 
@@ -167,7 +170,10 @@ pub fn unplanned(
 ) -> Vec<Option<String>> {
     let mut order: Vec<usize> = (0..incidents.len()).collect();
     order.sort_by_key(|&i| incidents[i].started_at);
-    let starts: Vec<i64> = order.iter().map(|&i| incidents[i].started_at.timestamp()).collect();
+    let starts: Vec<i64> = order
+        .iter()
+        .map(|&i| incidents[i].started_at.timestamp())
+        .collect();
     // Running maxima over incidents sorted by start: the latest resolution (open = never) and
     // the latest end of the after-window, with the incident that holds each.
     let mut open_max: Vec<(i64, usize)> = Vec::with_capacity(order.len());
@@ -175,8 +181,16 @@ pub fn unplanned(
     for &i in &order {
         let resolved = incidents[i].resolved_at.map_or(i64::MAX, |r| r.timestamp());
         let after = resolved.saturating_add(window);
-        let o = open_max.last().copied().filter(|&(t, _)| t >= resolved).unwrap_or((resolved, i));
-        let a = after_max.last().copied().filter(|&(t, _)| t >= after).unwrap_or((after, i));
+        let o = open_max
+            .last()
+            .copied()
+            .filter(|&(t, _)| t >= resolved)
+            .unwrap_or((resolved, i));
+        let a = after_max
+            .last()
+            .copied()
+            .filter(|&(t, _)| t >= after)
+            .unwrap_or((after, i));
         open_max.push(o);
         after_max.push(a);
     }
@@ -359,9 +373,16 @@ mod tests {
 
     #[test]
     fn recovery_by_incident_or_next_deployment() {
-        let mut deps = vec![deployment("v1", 0), deployment("v2", 1_000), deployment("v3", 5_000)];
+        let mut deps = vec![
+            deployment("v1", 0),
+            deployment("v2", 1_000),
+            deployment("v3", 5_000),
+        ];
         deps[2].rollback = true;
-        let incs = vec![incident("a", 1_100, Some(3_000)), incident("b", 1_200, Some(4_000))];
+        let incs = vec![
+            incident("a", 1_100, Some(3_000)),
+            incident("b", 1_200, Some(4_000)),
+        ];
         let f = classify(FailureMethod::Window, &deps, &incs, &[], None, 3_600).unwrap();
         let r = recoveries(&deps, &incs, &f);
         assert_eq!(

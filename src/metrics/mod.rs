@@ -354,13 +354,28 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
     let polars_err = |e: polars::prelude::PolarsError| format!("computing metrics: {e}");
     let fix = opts.fix_tags.as_ref().map(|(_, g)| g);
     let d = inputs.deployments;
-    let failures = failure::classify(opts.failure, d, inputs.incidents, inputs.reverts, fix, opts.failure_window)
-        .map_err(polars_err)?;
+    let failures = failure::classify(
+        opts.failure,
+        d,
+        inputs.incidents,
+        inputs.reverts,
+        fix,
+        opts.failure_window,
+    )
+    .map_err(polars_err)?;
     let unplanned = failure::unplanned(d, inputs.incidents, fix, opts.failure_window);
     let (since, until) = range(inputs, opts)?;
     let mut quality = Quality::default();
     let mut unavailable = Vec::new();
-    let samples = samples(inputs, opts, &failures, &unplanned, (since, until), &mut quality, &mut unavailable);
+    let samples = samples(
+        inputs,
+        opts,
+        &failures,
+        &unplanned,
+        (since, until),
+        &mut quality,
+        &mut unavailable,
+    );
 
     let periods = crate::periods::periods(opts.period, &opts.zone.1, instant(since), instant(until));
     let whole = Period {
@@ -391,7 +406,10 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         let inside = |t: i64| t >= a && t < b;
         d.iter().any(|x| inside(x.deployed_at))
             || inputs.incidents.iter().any(|i| inside(i.started_at.timestamp()))
-            || inputs.merge_requests.iter().any(|m| m.merged_at.is_some_and(|t| inside(t.timestamp())))
+            || inputs
+                .merge_requests
+                .iter()
+                .any(|m| m.merged_at.is_some_and(|t| inside(t.timestamp())))
     };
     let mut notes = Vec::new();
     if let Some(r) = base_range.filter(|&r| !has_events(r)) {
@@ -427,7 +445,10 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         period_rows.extend(rows(p, c, base, opts));
     }
     if !inputs.has_repo && matches!(opts.lead_time, LeadTimeMethod::Commit | LeadTimeMethod::Pipeline) {
-        unavailable.push("lead_time: needs a repository (--repo), or merge-request exports with --lead-time mr-merge".into());
+        unavailable.push(
+            "lead_time: needs a repository (--repo), or merge-request exports with --lead-time mr-merge"
+                .into(),
+        );
     }
     if inputs.incidents.is_empty() {
         if opts.failure.uses_incidents() {
@@ -442,7 +463,10 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
     }
     // Without the data a metric needs, a zero would be a lie: blank it.
     for row in overall_rows.iter_mut().chain(period_rows.iter_mut()) {
-        if unavailable.iter().any(|u| u.starts_with(&format!("{}:", row.metric))) {
+        if unavailable
+            .iter()
+            .any(|u| u.starts_with(&format!("{}:", row.metric)))
+        {
             blank(row);
         }
     }
@@ -469,7 +493,10 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         })
         .collect::<Result<Vec<_>, String>>()?;
 
-    let industry = opts.industry.as_ref().map(|ind| industry_standing(ind, &overall_rows));
+    let industry = opts
+        .industry
+        .as_ref()
+        .map(|ind| industry_standing(ind, &overall_rows));
     let settings = serde_json::json!({
         "failure_method": opts.failure.name(),
         "failure_window_seconds": opts.failure_window,
@@ -523,7 +550,15 @@ fn period_name(p: PeriodSpec) -> String {
 }
 
 fn blank(row: &mut MetricRow) {
-    let keep = (row.period.clone(), row.start, row.end, row.partial, row.metric, row.method.clone(), row.unit);
+    let keep = (
+        row.period.clone(),
+        row.start,
+        row.end,
+        row.partial,
+        row.metric,
+        row.method.clone(),
+        row.unit,
+    );
     *row = MetricRow {
         period: keep.0,
         start: keep.1,
@@ -559,7 +594,12 @@ fn range(inputs: Inputs<'_>, opts: &Options) -> Result<(i64, i64), String> {
         .iter()
         .map(|d| d.deployed_at)
         .chain(inputs.incidents.iter().map(|i| i.started_at.timestamp()))
-        .chain(inputs.merge_requests.iter().filter_map(|m| m.merged_at.map(|t| t.timestamp())));
+        .chain(
+            inputs
+                .merge_requests
+                .iter()
+                .filter_map(|m| m.merged_at.map(|t| t.timestamp())),
+        );
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for t in times {
         lo = lo.min(t);
@@ -569,7 +609,9 @@ fn range(inputs: Inputs<'_>, opts: &Options) -> Result<(i64, i64), String> {
     let until = opts.until.or((hi != i64::MIN).then_some(hi + 1));
     match (since, until) {
         (Some(s), Some(u)) if s < u => Ok((s, u)),
-        (Some(_), Some(_)) => Err("the range is empty: every deployment and incident is outside --since/--until".into()),
+        (Some(_), Some(_)) => {
+            Err("the range is empty: every deployment and incident is outside --since/--until".into())
+        }
         _ => Err("nothing to measure: no deployments, incidents or merge requests".into()),
     }
 }
@@ -589,13 +631,17 @@ fn samples(
     let mut s = Samples::default();
     let line = attribution::timeline(d);
     for &i in &line {
-        s.deploys.push((d[i].deployed_at, day_number(&opts.zone.1, d[i].deployed_at)));
+        s.deploys
+            .push((d[i].deployed_at, day_number(&opts.zone.1, d[i].deployed_at)));
         s.rework.push((d[i].deployed_at, unplanned[i].is_some()));
         if in_range(d[i].deployed_at) {
             q.deployments += 1;
         }
     }
-    q.failed_runs = d.iter().filter(|x| x.failed == Some(true) && in_range(x.deployed_at)).count() as u64;
+    q.failed_runs = d
+        .iter()
+        .filter(|x| x.failed == Some(true) && in_range(x.deployed_at))
+        .count() as u64;
     for (i, dep) in d.iter().enumerate() {
         if failures.counted[i] {
             s.failed.push((dep.deployed_at, failures.failed[i].is_some()));
@@ -634,7 +680,11 @@ fn samples(
             }
         }
         LeadTimeMethod::Pipeline => {
-            let by_sha: HashMap<String, i64> = inputs.changes.iter().map(|c| (c.sha.to_string(), change_time(c))).collect();
+            let by_sha: HashMap<String, i64> = inputs
+                .changes
+                .iter()
+                .map(|c| (c.sha.to_string(), change_time(c)))
+                .collect();
             for &i in &line {
                 if let Some(&ct) = by_sha.get(&d[i].sha) {
                     push_lead(d[i].deployed_at, d[i].deployed_at - ct, q, &mut s);
@@ -655,7 +705,10 @@ fn samples(
                     continue;
                 };
                 let first = mr.first_commit_at.map(|t| t.timestamp());
-                let shipped = mr.merge_sha.as_ref().and_then(|s| deployed.get(&s.to_ascii_lowercase()).copied());
+                let shipped = mr
+                    .merge_sha
+                    .as_ref()
+                    .and_then(|s| deployed.get(&s.to_ascii_lowercase()).copied());
                 let (t, v) = match opts.lead_time {
                     LeadTimeMethod::MrMerge => match first {
                         Some(f) => (merged, merged - f),
@@ -700,7 +753,12 @@ fn samples(
             q.open_incidents += 1;
         }
         if a.deployment.is_none() {
-            let reason = a.why.split(" before it started").next().unwrap_or(&a.why).to_owned();
+            let reason = a
+                .why
+                .split(" before it started")
+                .next()
+                .unwrap_or(&a.why)
+                .to_owned();
             *unattributed.entry(reason).or_default() += 1;
         }
     }
@@ -709,7 +767,8 @@ fn samples(
         RestoreMethod::Incident => {
             for inc in inputs.incidents {
                 if let Some(r) = inc.resolved_at {
-                    s.restore.push((inc.started_at.timestamp(), (r - inc.started_at).num_seconds()));
+                    s.restore
+                        .push((inc.started_at.timestamp(), (r - inc.started_at).num_seconds()));
                 }
             }
         }
@@ -762,7 +821,9 @@ fn measure(s: &Samples, ranges: &[Period], seed: u64) -> polars::prelude::Polars
             c.rework.0 += u64::from(unplanned);
         }
     }
-    let tag = |v: &[(i64, i64)]| -> Vec<(u32, i64)> { v.iter().filter_map(|&(t, x)| place(t).map(|p| (p, x))).collect() };
+    let tag = |v: &[(i64, i64)]| -> Vec<(u32, i64)> {
+        v.iter().filter_map(|&(t, x)| place(t).map(|p| (p, x))).collect()
+    };
     let lead = aggregate::by_period(&tag(&s.lead), ranges.len(), seed)?;
     let restore = aggregate::by_period(&tag(&s.restore), ranges.len(), seed)?;
     for ((c, l), r) in cells.iter_mut().zip(lead).zip(restore) {
@@ -777,7 +838,10 @@ const MONTH_DAYS: f64 = 30.436_875;
 
 fn better_of(metric: &str) -> Better {
     match metric {
-        "deployment_frequency" | "deployments_per_week" | "deployments_per_month" | "deployment_days_per_week" => Better::Higher,
+        "deployment_frequency"
+        | "deployments_per_week"
+        | "deployments_per_month"
+        | "deployment_days_per_week" => Better::Higher,
         _ => Better::Lower,
     }
 }
@@ -794,7 +858,8 @@ fn profile_key(metric: &str) -> Option<&'static str> {
 }
 
 fn small(n: u64) -> Option<String> {
-    (n < crate::stats::MIN_SAMPLE as u64).then(|| format!("small sample: {n} (fewer than {})", crate::stats::MIN_SAMPLE))
+    (n < crate::stats::MIN_SAMPLE as u64)
+        .then(|| format!("small sample: {n} (fewer than {})", crate::stats::MIN_SAMPLE))
 }
 
 /// The rows of one range, compared with `base`.
@@ -833,7 +898,17 @@ fn rows(p: &Period, c: &Cells, base: Option<&Cells>, opts: &Options) -> Vec<Metr
         ("deployments_per_week", 7.0),
         ("deployments_per_month", MONTH_DAYS),
     ] {
-        let mut r = row(metric, "count / days".into(), if scale == 1.0 { "per day" } else if scale == 7.0 { "per week" } else { "per month" });
+        let mut r = row(
+            metric,
+            "count / days".into(),
+            if scale == 1.0 {
+                "per day"
+            } else if scale == 7.0 {
+                "per week"
+            } else {
+                "per month"
+            },
+        );
         r.value = per(c, scale);
         r.sample_size = c.deployments;
         r.numerator = Some(c.deployments);
@@ -847,18 +922,35 @@ fn rows(p: &Period, c: &Cells, base: Option<&Cells>, opts: &Options) -> Vec<Metr
         }
         out.push(r);
     }
-    let mut r = row("deployment_days_per_week", "distinct local days / weeks".into(), "days per week");
-    let days_per_week = |c: &Cells| (c.days > 0.0).then(|| c.deployment_days as f64 / (c.days / 7.0));
+    let mut r = row(
+        "deployment_days_per_week",
+        "distinct local days / weeks".into(),
+        "days per week",
+    );
+    fn days_per_week(c: &Cells) -> Option<f64> {
+        (c.days > 0.0).then(|| c.deployment_days as f64 / (c.days / 7.0))
+    }
     r.value = days_per_week(c);
     r.sample_size = c.deployment_days;
     r.baseline_value = base.and_then(days_per_week);
     out.push(r);
 
-    let lead_method = serde_json::to_value(opts.lead_time).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let restore_method = serde_json::to_value(opts.restore).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let lead_method = serde_json::to_value(opts.lead_time)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let restore_method = serde_json::to_value(opts.restore)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     for (metric, method, stats, bstats) in [
         ("lead_time", lead_method, &c.lead, base.map(|b| &b.lead)),
-        ("time_to_restore", restore_method, &c.restore, base.map(|b| &b.restore)),
+        (
+            "time_to_restore",
+            restore_method,
+            &c.restore,
+            base.map(|b| &b.restore),
+        ),
     ] {
         let mut r = row(metric, format!("median ({method})"), "seconds");
         if let Some(s) = stats {
@@ -881,8 +973,18 @@ fn rows(p: &Period, c: &Cells, base: Option<&Cells>, opts: &Options) -> Vec<Metr
     }
 
     for (metric, method, (x, n), bx) in [
-        ("change_failure_rate", opts.failure.name().to_owned(), c.failed, base.map(|b| b.failed)),
-        ("deployment_rework_rate", "unplanned / deployments".to_owned(), c.rework, base.map(|b| b.rework)),
+        (
+            "change_failure_rate",
+            opts.failure.name().to_owned(),
+            c.failed,
+            base.map(|b| b.failed),
+        ),
+        (
+            "deployment_rework_rate",
+            "unplanned / deployments".to_owned(),
+            c.rework,
+            base.map(|b| b.rework),
+        ),
     ] {
         let mut r = row(metric, method, "ratio");
         r.numerator = Some(x);
@@ -925,7 +1027,11 @@ fn industry_standing(ind: &Industry, overall: &[MetricRow]) -> IndustryStanding 
     let value = |m: &str| overall.iter().find(|r| r.metric == m).and_then(|r| r.value);
     let mut standings = Vec::new();
     if let Some(v) = value("lead_time") {
-        standings.push(survey::standing("leadtime", survey::answer_score(survey::duration(v)), ind.leadtime));
+        standings.push(survey::standing(
+            "leadtime",
+            survey::answer_score(survey::duration(v)),
+            ind.leadtime,
+        ));
     }
     if let Some(v) = value("deployment_frequency") {
         standings.push(survey::standing(
@@ -935,7 +1041,11 @@ fn industry_standing(ind: &Industry, overall: &[MetricRow]) -> IndustryStanding 
         ));
     }
     if let Some(v) = value("change_failure_rate") {
-        standings.push(survey::standing("changefailure", survey::rate_score(v), ind.changefailure));
+        standings.push(survey::standing(
+            "changefailure",
+            survey::rate_score(v),
+            ind.changefailure,
+        ));
     }
     if let Some(v) = value("time_to_restore") {
         standings.push(survey::standing(
@@ -946,7 +1056,11 @@ fn industry_standing(ind: &Industry, overall: &[MetricRow]) -> IndustryStanding 
     }
     if standings.len() == 4 {
         let mean = standings.iter().map(|s| s.score).sum::<f64>() / 4.0;
-        standings.push(survey::standing("performance_average", mean, ind.performance_average));
+        standings.push(survey::standing(
+            "performance_average",
+            mean,
+            ind.performance_average,
+        ));
     }
     let source = survey::industries().map(|i| i.source).unwrap_or_default();
     IndustryStanding {

@@ -135,8 +135,14 @@ pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> Strin
             "deployment_rework_rate" => "deployment rework rate",
             m => m,
         };
-        let cat = r.category.map_or("-".to_owned(), |c| format!("{c:?}").to_ascii_lowercase());
-        let warn = r.warning.as_deref().map(|w| format!("  ! {w}")).unwrap_or_default();
+        let cat = r
+            .category
+            .map_or("-".to_owned(), |c| format!("{c:?}").to_ascii_lowercase());
+        let warn = r
+            .warning
+            .as_deref()
+            .map(|w| format!("  ! {w}"))
+            .unwrap_or_default();
         let _ = writeln!(
             o,
             "{name:<26} {:>16} {cat:<9} {:<44} {:>7}{warn}",
@@ -185,7 +191,11 @@ pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> Strin
         let _ = writeln!(o, "  {n} incidents attributed to no deployment ({why})");
     }
     if q.unrecovered_deployments > 0 {
-        let _ = writeln!(o, "  {} failed deployments not recovered", q.unrecovered_deployments);
+        let _ = writeln!(
+            o,
+            "  {} failed deployments not recovered",
+            q.unrecovered_deployments
+        );
     }
     if q.merge_requests_without_first_commit + q.merge_requests_not_deployed > 0 {
         let _ = writeln!(

@@ -174,7 +174,10 @@ pub fn incidents_table(incidents: &[Incident]) -> Table {
 
 /// The per-incident table; `attribution` gives, per incident, the deployment a failure
 /// method attributed it to and why (without it, the export's own link).
-pub fn incidents_table_attributed(incidents: &[Incident], attribution: Option<&[(Option<String>, String)]>) -> Table {
+pub fn incidents_table_attributed(
+    incidents: &[Incident],
+    attribution: Option<&[(Option<String>, String)]>,
+) -> Table {
     let i = incidents;
     let s = |f: fn(&Incident) -> Option<String>| Values::Str(i.iter().map(|x| f(x).map(Arc::from)).collect());
     let restore: Vec<Option<i64>> = i
@@ -221,15 +224,25 @@ pub fn incidents_table_attributed(incidents: &[Incident], attribution: Option<&[
 
 /// The per-period table: one row per (period, metric) (docs/tables.md).
 pub fn periods_table(rows: &[MetricRow]) -> Table {
-    let st = |f: &dyn Fn(&MetricRow) -> Option<String>| Values::Str(rows.iter().map(|r| f(r).map(Arc::from)).collect());
+    let st = |f: &dyn Fn(&MetricRow) -> Option<String>| {
+        Values::Str(rows.iter().map(|r| f(r).map(Arc::from)).collect())
+    };
     let fl = |f: &dyn Fn(&MetricRow) -> Option<f64>| Values::Float(rows.iter().map(f).collect());
-    let int = |f: &dyn Fn(&MetricRow) -> Option<u64>| Values::Int(rows.iter().map(|r| f(r).map(|v| v as i64)).collect());
+    let int = |f: &dyn Fn(&MetricRow) -> Option<u64>| {
+        Values::Int(rows.iter().map(|r| f(r).map(|v| v as i64)).collect())
+    };
     Table {
         columns: vec![
             col("period", st(&|r| Some(r.period.clone()))),
-            col("start", Values::Time(rows.iter().map(|r| Some(r.start)).collect())),
+            col(
+                "start",
+                Values::Time(rows.iter().map(|r| Some(r.start)).collect()),
+            ),
             col("end", Values::Time(rows.iter().map(|r| Some(r.end)).collect())),
-            col("partial", Values::Bool(rows.iter().map(|r| Some(r.partial)).collect())),
+            col(
+                "partial",
+                Values::Bool(rows.iter().map(|r| Some(r.partial)).collect()),
+            ),
             col("metric", st(&|r| Some(r.metric.to_owned()))),
             col("method", st(&|r| Some(r.method.clone()))),
             col("unit", st(&|r| Some(r.unit.to_owned()))),
@@ -251,7 +264,10 @@ pub fn periods_table(rows: &[MetricRow]) -> Table {
             col("baseline_value", fl(&|r| r.baseline_value)),
             col("change", fl(&|r| r.change)),
             col("direction", st(&|r| r.direction.map(|d| d.as_str().to_owned()))),
-            col("significant", Values::Bool(rows.iter().map(|r| r.significant).collect())),
+            col(
+                "significant",
+                Values::Bool(rows.iter().map(|r| r.significant).collect()),
+            ),
             col("warning", st(&|r| r.warning.clone())),
         ],
     }

@@ -41,7 +41,8 @@ fn deployments_csv_to_stdout() {
     assert_eq!(
         lines.next().unwrap(),
         "repo,deployment,sha,source,environment,deployed_at,kind,changes,lead_time_median_seconds,\
-         lead_time_median_hours,lead_time_max_seconds,lead_time_max_hours,previous_deployment,rollback,failed"
+         lead_time_median_hours,lead_time_max_seconds,lead_time_max_hours,previous_deployment,rollback,failed,\
+         failure_reason"
     );
     let v11 = lines.find(|l| l.contains(",v1.1.0,")).unwrap();
     assert!(

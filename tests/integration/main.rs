@@ -5,4 +5,5 @@ mod degraded;
 mod demo;
 mod import;
 mod oracle;
+mod report;
 mod util;
