@@ -442,3 +442,23 @@ fn walk_parallel(
     progress.set_position(n as u64);
     Ok(g)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revert_messages() {
+        let kind = gix::hash::Kind::Sha1;
+        let sha = "0123456789abcdef0123456789abcdef01234567";
+        let msg = format!("tree x\n\nRevert \"Switch\"\n\nThis reverts commit {sha}.\n");
+        assert_eq!(
+            reverted_commit(msg.as_bytes(), kind).map(|i| i.to_string()),
+            Some(sha.to_owned())
+        );
+        // Abbreviated or truncated ids are not trusted; ordinary messages have none.
+        assert_eq!(reverted_commit(b"This reverts commit 0123456.", kind), None);
+        assert_eq!(reverted_commit(b"This reverts commit ", kind), None);
+        assert_eq!(reverted_commit(b"Fix the revert of the checkout", kind), None);
+    }
+}

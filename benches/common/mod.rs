@@ -1,0 +1,91 @@
+//! Data and timing helpers shared by the benchmarks that run the built binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data")
+}
+
+/// A deterministic canonical deployments CSV with `rows` rows.
+pub fn write_csv(path: &Path, rows: u64) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create csv"));
+    writeln!(f, "id,sha,environment,status,finished_at").unwrap();
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for i in 0..rows {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let t = 1_546_300_800 + i * 97;
+        let env = if i % 5 == 0 { "staging" } else { "production" };
+        let status = if i % 17 == 0 { "failed" } else { "success" };
+        let secs = t % 86_400;
+        let day = chrono_free_date(t / 86_400);
+        writeln!(
+            f,
+            "{},{:016x}{:016x}{:08x},{env},{status},{day}T{:02}:{:02}:{:02}Z",
+            i + 1,
+            x,
+            x.rotate_left(17),
+            (x >> 32) as u32,
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+        .unwrap();
+    }
+}
+
+/// Days since the epoch to YYYY-MM-DD (civil-from-days, Howard Hinnant).
+pub fn chrono_free_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// A PagerDuty-style wrapped JSON export with `n` incidents.
+pub fn write_json(path: &Path, n: u64) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create json"));
+    write!(f, "{{\"incidents\": [").unwrap();
+    for i in 0..n {
+        let t = 1_546_300_800 + i * 3_600;
+        let day = chrono_free_date(t / 86_400);
+        let h = t % 86_400 / 3600;
+        write!(
+            f,
+            "{}{{\"id\": \"P{i:07}\", \"incident_number\": {i}, \"title\": \"Incident {i}\", \"status\": \"resolved\", \
+             \"urgency\": \"high\", \"created_at\": \"{day}T{h:02}:00:00Z\", \"resolved_at\": \"{day}T{h:02}:30:00Z\", \
+             \"incident_key\": \"k{i}\", \"html_url\": \"https://example.pagerduty.com/incidents/P{i:07}\", \
+             \"service\": {{\"id\": \"S1\", \"summary\": \"shop\"}}, \"priority\": {{\"summary\": \"P2\"}}}}",
+            if i == 0 { "" } else { "," }
+        )
+        .unwrap();
+    }
+    write!(f, "], \"limit\": 100, \"offset\": 0, \"more\": false}}").unwrap();
+}
+
+pub fn time(cmd: &mut Command) -> f64 {
+    let start = Instant::now();
+    let ok = cmd.stdout(Stdio::null()).status().expect("spawn").success();
+    assert!(ok, "{cmd:?} failed");
+    start.elapsed().as_secs_f64()
+}
+
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
