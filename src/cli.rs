@@ -185,11 +185,9 @@ impl FailureArgs {
             .fix_tags
             .as_deref()
             .map(|g| {
-                globset::GlobBuilder::new(g)
-                    .literal_separator(false)
-                    .build()
-                    .map(|m| (g.to_owned(), m.compile_matcher()))
-                    .map_err(|e| Error::Usage(format!("--fix-tags: invalid glob '{g}': {}", e.kind())))
+                crate::git::tags::compile_glob(g)
+                    .map(|m| (g.to_owned(), m))
+                    .map_err(|e| Error::Usage(format!("--fix-tags: invalid glob {e}")))
             })
             .transpose()?;
         Ok((window, fix))

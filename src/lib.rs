@@ -280,25 +280,13 @@ fn report_command(args: &cli::ReportArgs, progress: &Progress) -> Result<()> {
     }
 }
 
-fn report_text(args: &cli::ReportArgs, progress: &Progress) -> Result<String> {
-    Ok(report_files(args, progress)?.1)
-}
-
 /// Computes the report, writes its files, and returns summary.json and the terminal text.
 fn report_files(args: &cli::ReportArgs, progress: &Progress) -> Result<(Vec<u8>, String)> {
     let mut settings = args.input.settings()?;
     // The range is the engine's: the baseline may lie before --since.
     let (since, until) = (settings.git.since.take(), settings.git.until.take());
     let options = args.options(since, until)?;
-    if let Some(parent) = args.out.parent()
-        && !parent.as_os_str().is_empty()
-        && !parent.is_dir()
-    {
-        return Err(Error::output(
-            &args.out,
-            format!("directory {} does not exist", parent.display()),
-        ));
-    }
+    check_output_dir(&args.out)?;
     let loaded = load(&mut settings, true, false, "report", progress)?;
     let inputs = metrics::Inputs {
         changes: &loaded.analysis.changes,
@@ -454,7 +442,7 @@ fn demo(dir: Option<PathBuf>, progress: &Progress) -> Result<()> {
     let Command::Report(report_args) = parsed.command else {
         return Err(Error::Internal("demo arguments: not the report command".into()));
     };
-    let report_text = report_text(&report_args, &Progress::new(true))?;
+    let (_, report_text) = report_files(&report_args, &Progress::new(true))?;
     let text = report::summary::deployments_text(&analysis.deployments, &analysis.changes);
     let text = format!("{text}\n{report_text}");
     let text = format!(

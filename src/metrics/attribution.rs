@@ -23,7 +23,8 @@ pub struct Attributed {
 }
 
 /// Successful deployments (not reported failed by their tool) in time order, ties by name:
-/// the timeline incidents are matched against.
+/// the timeline incidents are matched against. Computed once per classification
+/// ([`crate::metrics::Failures::timeline`]) and handed to every rule.
 pub fn timeline(deployments: &[Deployment]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..deployments.len())
         .filter(|&i| deployments[i].failed != Some(true))
@@ -89,10 +90,10 @@ pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> PolarsResult
 /// incident started, if no more than `window` seconds before.
 pub fn window(
     deployments: &[Deployment],
+    line: &[usize],
     incidents: &[Incident],
     window: i64,
 ) -> PolarsResult<Vec<Attributed>> {
-    let line = timeline(deployments);
     let times: Vec<i64> = line.iter().map(|&i| deployments[i].deployed_at).collect();
     let starts: Vec<i64> = incidents.iter().map(|i| i.started_at.timestamp()).collect();
     let found = asof_backward(&times, &starts, window)?;
@@ -127,8 +128,12 @@ fn none_reason(times: &[i64], start: i64, window: i64) -> String {
 
 /// The `any-in-window` rule: every successful deployment in `[start - window, start]` failed;
 /// the incident is attributed to the latest of them.
-pub fn any_in_window(deployments: &[Deployment], incidents: &[Incident], window: i64) -> Vec<Attributed> {
-    let line = timeline(deployments);
+pub fn any_in_window(
+    deployments: &[Deployment],
+    line: &[usize],
+    incidents: &[Incident],
+    window: i64,
+) -> Vec<Attributed> {
     let times: Vec<i64> = line.iter().map(|&i| deployments[i].deployed_at).collect();
     incidents
         .iter()
@@ -156,8 +161,7 @@ pub fn any_in_window(deployments: &[Deployment], incidents: &[Incident], window:
 /// The `linked` rule: the incident's export names the deployment by id or tag, or by its
 /// commit (full or abbreviated to at least 7 hex digits). A commit deployed more than once
 /// means its first successful deployment.
-pub fn linked(deployments: &[Deployment], incidents: &[Incident]) -> Vec<Attributed> {
-    let line = timeline(deployments);
+pub fn linked(deployments: &[Deployment], line: &[usize], incidents: &[Incident]) -> Vec<Attributed> {
     let mut by_name: HashMap<&str, usize> = HashMap::new();
     let mut shas: Vec<(&str, usize)> = Vec::new();
     for &i in line.iter().rev() {
@@ -247,7 +251,7 @@ mod tests {
             incident("two-on-v3-a", 5_100, Some(6_000)),
             incident("two-on-v3-b", 5_200, Some(6_000)),
         ];
-        let got = window(&deps, &incs, 3_600).unwrap();
+        let got = window(&deps, &timeline(&deps), &incs, 3_600).unwrap();
         let d: Vec<Option<usize>> = got.iter().map(|a| a.deployment).collect();
         assert_eq!(d, vec![None, Some(0), Some(0), None, Some(2), Some(2)]);
         assert_eq!(got[0].why, "none: before the first deployment");
@@ -259,7 +263,7 @@ mod tests {
     fn failed_tool_runs_are_not_on_the_timeline() {
         let mut deps = vec![deployment("v1", 1_000), deployment("broken", 2_000)];
         deps[1].failed = Some(true);
-        let got = window(&deps, &[incident("i", 2_100, None)], 7_200).unwrap();
+        let got = window(&deps, &timeline(&deps), &[incident("i", 2_100, None)], 7_200).unwrap();
         assert_eq!(got[0].deployment, Some(0));
     }
 
@@ -271,7 +275,12 @@ mod tests {
             deployment("c", 200),
             deployment("d", 400),
         ];
-        let got = any_in_window(&deps, &[incident("i", 300, None), incident("j", 50, None)], 200);
+        let got = any_in_window(
+            &deps,
+            &timeline(&deps),
+            &[incident("i", 300, None), incident("j", 50, None)],
+            200,
+        );
         assert_eq!(got[0].failed, vec![1, 2]);
         assert_eq!(got[0].deployment, Some(2));
         assert_eq!(got[1].failed, vec![0]);
@@ -296,7 +305,10 @@ mod tests {
             })
             .collect();
         incs.push(incident("unlinked", 30, None));
-        let got: Vec<Option<usize>> = linked(&deps, &incs).into_iter().map(|a| a.deployment).collect();
+        let got: Vec<Option<usize>> = linked(&deps, &timeline(&deps), &incs)
+            .into_iter()
+            .map(|a| a.deployment)
+            .collect();
         assert_eq!(got, vec![Some(0), Some(0), Some(1), None, None, None, None]);
     }
 

@@ -70,6 +70,8 @@ pub struct Failures {
     pub incidents: Vec<Attributed>,
     /// The method read incidents, so recovery is measured to their resolution.
     pub by_incidents: bool,
+    /// Successful deployments in time order (see [`attribution::timeline`]).
+    pub timeline: Vec<usize>,
 }
 
 /// Applies `method`.
@@ -84,10 +86,11 @@ pub fn classify(
     let n = deployments.len();
     let mut failed: Vec<Option<String>> = vec![None; n];
     let successful: Vec<bool> = deployments.iter().map(|d| d.failed != Some(true)).collect();
+    let line = attribution::timeline(deployments);
     let attributed = match method {
-        FailureMethod::AnyInWindow => attribution::any_in_window(deployments, incidents, window),
-        FailureMethod::Linked => attribution::linked(deployments, incidents),
-        _ => attribution::window(deployments, incidents, window)?,
+        FailureMethod::AnyInWindow => attribution::any_in_window(deployments, &line, incidents, window),
+        FailureMethod::Linked => attribution::linked(deployments, &line, incidents),
+        _ => attribution::window(deployments, &line, incidents, window)?,
     };
     match method {
         FailureMethod::Window | FailureMethod::AnyInWindow | FailureMethod::Linked => {
@@ -98,7 +101,7 @@ pub fn classify(
                 }
             }
         }
-        FailureMethod::Rollback => rollback_failures(deployments, reverts, fix_tags, &mut failed),
+        FailureMethod::Rollback => rollback_failures(deployments, &line, reverts, fix_tags, &mut failed),
         FailureMethod::Status => {
             for (d, f) in deployments.iter().zip(failed.iter_mut()) {
                 if d.failed == Some(true) {
@@ -116,6 +119,7 @@ pub fn classify(
         counted,
         incidents: attributed,
         by_incidents: method.uses_incidents(),
+        timeline: line,
     })
 }
 
@@ -124,13 +128,13 @@ pub fn classify(
 /// its changes.
 fn rollback_failures(
     deployments: &[Deployment],
+    line: &[usize],
     reverts: &[Revert],
     fix_tags: Option<&GlobMatcher>,
     failed: &mut [Option<String>],
 ) {
-    let line = attribution::timeline(deployments);
     let mut previous: HashMap<&str, usize> = HashMap::new();
-    for &d in &line {
+    for &d in line {
         let dep = &deployments[d];
         if let Some(&p) = previous.get(dep.repo.as_str()) {
             if dep.rollback {
@@ -247,7 +251,7 @@ pub fn recoveries(deployments: &[Deployment], incidents: &[Incident], f: &Failur
             };
         }
     }
-    let line = attribution::timeline(deployments);
+    let line = &f.timeline;
     let mut out = Vec::new();
     for (i, dep) in deployments.iter().enumerate() {
         if f.failed[i].is_none() {

@@ -366,7 +366,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
     let unplanned = failure::unplanned(d, inputs.incidents, fix, opts.failure_window);
     let (since, until) = range(inputs, opts)?;
     let mut quality = Quality::default();
-    let mut unavailable = Vec::new();
+    let mut missing: Vec<(&'static str, String)> = Vec::new();
     let samples = samples(
         inputs,
         opts,
@@ -374,8 +374,29 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         &unplanned,
         (since, until),
         &mut quality,
-        &mut unavailable,
+        &mut missing,
     );
+    if !inputs.has_repo && matches!(opts.lead_time, LeadTimeMethod::Commit | LeadTimeMethod::Pipeline) {
+        missing.push((
+            "lead_time",
+            "needs a repository (--repo), or merge-request exports with --lead-time mr-merge".into(),
+        ));
+    }
+    if inputs.incidents.is_empty() {
+        if opts.failure.uses_incidents() {
+            missing.push((
+                "change_failure_rate",
+                format!(
+                    "the {} method needs incident exports (--incidents)",
+                    opts.failure.name()
+                ),
+            ));
+        }
+        if opts.restore == RestoreMethod::Incident {
+            missing.push(("time_to_restore", "needs incident exports (--incidents)".into()));
+        }
+    }
+    let missing_metrics: Vec<&str> = missing.iter().map(|m| m.0).collect();
 
     let periods = crate::periods::periods(opts.period, &opts.zone.1, instant(since), instant(until));
     let whole = Period {
@@ -433,7 +454,8 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         None => None,
     };
 
-    let mut overall_rows = rows(&whole, &overall, base_cells.as_ref(), opts);
+    let mut overall_rows = rows(&whole, &overall, base_cells.as_ref(), &missing_metrics, opts);
+    let mut unavailable: Vec<String> = missing.iter().map(|(m, why)| format!("{m}: {why}")).collect();
     unavailable.extend(notes);
     let mut period_rows = Vec::new();
     for (i, (p, c)) in periods.iter().zip(&per_period).enumerate() {
@@ -442,40 +464,19 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
             Baseline::Previous => i.checked_sub(1).map(|j| &per_period[j]),
             _ => base_cells.as_ref(),
         };
-        period_rows.extend(rows(p, c, base, opts));
+        period_rows.extend(rows(p, c, base, &missing_metrics, opts));
     }
-    if !inputs.has_repo && matches!(opts.lead_time, LeadTimeMethod::Commit | LeadTimeMethod::Pipeline) {
-        unavailable.push(
-            "lead_time: needs a repository (--repo), or merge-request exports with --lead-time mr-merge"
-                .into(),
-        );
-    }
-    if inputs.incidents.is_empty() {
-        if opts.failure.uses_incidents() {
-            unavailable.push(format!(
-                "change_failure_rate: the {} method needs incident exports (--incidents)",
-                opts.failure.name()
-            ));
-        }
-        if opts.restore == RestoreMethod::Incident {
-            unavailable.push("time_to_restore: needs incident exports (--incidents)".into());
-        }
-    }
-    // Without the data a metric needs, a zero would be a lie: blank it.
-    for row in overall_rows.iter_mut().chain(period_rows.iter_mut()) {
-        if unavailable
-            .iter()
-            .any(|u| u.starts_with(&format!("{}:", row.metric)))
-        {
-            blank(row);
-        }
-    }
-
     let failure_methods = FailureMethod::ALL
         .iter()
         .map(|&m| {
-            let f = failure::classify(m, d, inputs.incidents, inputs.reverts, fix, opts.failure_window)
-                .map_err(polars_err)?;
+            let other;
+            let f = if m == opts.failure {
+                &failures
+            } else {
+                other = failure::classify(m, d, inputs.incidents, inputs.reverts, fix, opts.failure_window)
+                    .map_err(polars_err)?;
+                &other
+            };
             let mut failed = 0;
             let mut total = 0;
             for (i, dep) in d.iter().enumerate() {
@@ -549,44 +550,6 @@ fn period_name(p: PeriodSpec) -> String {
     }
 }
 
-fn blank(row: &mut MetricRow) {
-    let keep = (
-        row.period.clone(),
-        row.start,
-        row.end,
-        row.partial,
-        row.metric,
-        row.method.clone(),
-        row.unit,
-    );
-    *row = MetricRow {
-        period: keep.0,
-        start: keep.1,
-        end: keep.2,
-        partial: keep.3,
-        metric: keep.4,
-        method: keep.5,
-        unit: keep.6,
-        value: None,
-        sample_size: 0,
-        numerator: None,
-        denominator: None,
-        interval_low: None,
-        interval_high: None,
-        p75: None,
-        p90: None,
-        p95: None,
-        mean: None,
-        category: None,
-        survey_answer: None,
-        baseline_value: None,
-        change: None,
-        direction: None,
-        significant: None,
-        warning: Some("not available from these inputs".into()),
-    };
-}
-
 /// The reported range: as given, else from the first to just after the last event.
 fn range(inputs: Inputs<'_>, opts: &Options) -> Result<(i64, i64), String> {
     let times = inputs
@@ -624,13 +587,13 @@ fn samples(
     unplanned: &[Option<String>],
     (since, until): (i64, i64),
     q: &mut Quality,
-    unavailable: &mut Vec<String>,
+    missing: &mut Vec<(&'static str, String)>,
 ) -> Samples {
     let in_range = |t: i64| t >= since && t < until;
     let d = inputs.deployments;
     let mut s = Samples::default();
-    let line = attribution::timeline(d);
-    for &i in &line {
+    let line = &failures.timeline;
+    for &i in line {
         s.deploys
             .push((d[i].deployed_at, day_number(&opts.zone.1, d[i].deployed_at)));
         s.rework.push((d[i].deployed_at, unplanned[i].is_some()));
@@ -685,7 +648,7 @@ fn samples(
                 .iter()
                 .map(|c| (c.sha.to_string(), change_time(c)))
                 .collect();
-            for &i in &line {
+            for &i in line {
                 if let Some(&ct) = by_sha.get(&d[i].sha) {
                     push_lead(d[i].deployed_at, d[i].deployed_at - ct, q, &mut s);
                 }
@@ -693,7 +656,10 @@ fn samples(
         }
         LeadTimeMethod::MrMerge | LeadTimeMethod::MrDeploy | LeadTimeMethod::MrTotal => {
             if inputs.merge_requests.is_empty() {
-                unavailable.push("lead_time: the merge-request methods need --merge-requests".into());
+                missing.push((
+                    "lead_time",
+                    "the merge-request methods need --merge-requests".into(),
+                ));
             }
             let deployed: HashMap<String, i64> = inputs
                 .changes
@@ -863,7 +829,7 @@ fn small(n: u64) -> Option<String> {
 }
 
 /// The rows of one range, compared with `base`.
-fn rows(p: &Period, c: &Cells, base: Option<&Cells>, opts: &Options) -> Vec<MetricRow> {
+fn rows(p: &Period, c: &Cells, base: Option<&Cells>, missing: &[&str], opts: &Options) -> Vec<MetricRow> {
     let row = |metric: &'static str, method: String, unit: &'static str| MetricRow {
         period: p.label.clone(),
         start: p.start.timestamp(),
@@ -893,22 +859,12 @@ fn rows(p: &Period, c: &Cells, base: Option<&Cells>, opts: &Options) -> Vec<Metr
     let per = |c: &Cells, scale: f64| (c.days > 0.0).then(|| c.deployments as f64 / c.days * scale);
     let mut out = Vec::new();
 
-    for (metric, scale) in [
-        ("deployment_frequency", 1.0),
-        ("deployments_per_week", 7.0),
-        ("deployments_per_month", MONTH_DAYS),
+    for (metric, scale, unit) in [
+        ("deployment_frequency", 1.0, "per day"),
+        ("deployments_per_week", 7.0, "per week"),
+        ("deployments_per_month", MONTH_DAYS, "per month"),
     ] {
-        let mut r = row(
-            metric,
-            "count / days".into(),
-            if scale == 1.0 {
-                "per day"
-            } else if scale == 7.0 {
-                "per week"
-            } else {
-                "per month"
-            },
-        );
+        let mut r = row(metric, "count / days".into(), unit);
         r.value = per(c, scale);
         r.sample_size = c.deployments;
         r.numerator = Some(c.deployments);
@@ -935,14 +891,10 @@ fn rows(p: &Period, c: &Cells, base: Option<&Cells>, opts: &Options) -> Vec<Metr
     r.baseline_value = base.and_then(days_per_week);
     out.push(r);
 
-    let lead_method = serde_json::to_value(opts.lead_time)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let restore_method = serde_json::to_value(opts.restore)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let name =
+        |v: Option<clap::builder::PossibleValue>| v.map(|v| v.get_name().to_owned()).unwrap_or_default();
+    let lead_method = name(clap::ValueEnum::to_possible_value(&opts.lead_time));
+    let restore_method = name(clap::ValueEnum::to_possible_value(&opts.restore));
     for (metric, method, stats, bstats) in [
         ("lead_time", lead_method, &c.lead, base.map(|b| &b.lead)),
         (
@@ -1006,6 +958,14 @@ fn rows(p: &Period, c: &Cells, base: Option<&Cells>, opts: &Options) -> Vec<Metr
     }
 
     for r in &mut out {
+        if missing.contains(&r.metric) {
+            // Without the data a metric needs, a zero would be a lie: an empty row says so.
+            *r = MetricRow {
+                warning: Some("not available from these inputs".into()),
+                ..row(r.metric, std::mem::take(&mut r.method), r.unit)
+            };
+            continue;
+        }
         if let Some(key) = profile_key(r.metric) {
             r.category = opts
                 .benchmark
