@@ -241,6 +241,11 @@ pub struct ReportArgs {
     /// (merge-request exports), pipeline (deployed commit to deployment).
     #[arg(long, value_enum, default_value_t = LeadTimeMethod::Commit, help_heading = "Metrics")]
     pub lead_time: LeadTimeMethod,
+    /// Also compute the numbers a script you already use computes, exactly its way, over
+    /// --since..--until (both required, both inclusive), to reconcile before switching:
+    /// gitlab-script (GitLab API exports; see docs/metrics.md).
+    #[arg(long, value_enum, value_name = "METHOD", help_heading = "Metrics")]
+    pub reference: Option<crate::metrics::reference::ReferenceMethod>,
     /// Directory for summary.json and periods.csv (created if missing).
     #[arg(
         long,

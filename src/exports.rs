@@ -203,16 +203,22 @@ fn read_mr_commits(
 impl Exports {
     /// Sets each merge request's oldest commit time from its commits.
     fn link_first_commits(&mut self) {
-        let mut oldest: std::collections::HashMap<&str, crate::model::Instant> = Default::default();
+        type Oldest = (crate::model::Instant, Option<crate::model::Instant>);
+        let mut oldest: std::collections::HashMap<&str, Oldest> = Default::default();
         for c in &self.mr_commits {
             if let Some(mr) = c.merge_request.as_deref() {
-                let slot = oldest.entry(mr).or_insert(c.authored_at);
-                *slot = (*slot).min(c.authored_at);
+                let slot = oldest.entry(mr).or_insert((c.authored_at, c.created_at));
+                slot.0 = slot.0.min(c.authored_at);
+                slot.1 = match (slot.1, c.created_at) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
             }
         }
         for m in &mut self.merge_requests {
-            if m.first_commit_at.is_none() {
-                m.first_commit_at = oldest.get(m.id.as_str()).copied();
+            if let Some(&(authored, created)) = oldest.get(m.id.as_str()) {
+                m.first_commit_at = m.first_commit_at.or(Some(authored));
+                m.oldest_commit_created_at = m.oldest_commit_created_at.or(created);
             }
         }
     }

@@ -286,6 +286,14 @@ fn report_files(args: &cli::ReportArgs, progress: &Progress) -> Result<(Vec<u8>,
     // The range is the engine's: the baseline may lie before --since.
     let (since, until) = (settings.git.since.take(), settings.git.until.take());
     let options = args.options(since, until)?;
+    if let Some(method) = args.reference
+        && (options.since.is_none() || options.until.is_none())
+    {
+        return Err(Error::Usage(format!(
+            "--reference {}: give the window with --since and --until (the script's N days ending at T)",
+            method.name()
+        )));
+    }
     check_output_dir(&args.out)?;
     let loaded = load(&mut settings, true, false, "report", progress)?;
     let inputs = metrics::Inputs {
@@ -297,7 +305,16 @@ fn report_files(args: &cli::ReportArgs, progress: &Progress) -> Result<(Vec<u8>,
         has_repo: loaded.has_repo,
     };
     let bar = progress.spinner("computing metrics");
-    let outcome = metrics::compute(inputs, &options).map_err(Error::Input)?;
+    let mut outcome = metrics::compute(inputs, &options).map_err(Error::Input)?;
+    if let (Some(method), Some(since), Some(until)) = (args.reference, options.since, options.until) {
+        let refs = metrics::reference::RefInputs {
+            deployments: &loaded.exports.deployments,
+            merge_requests: &loaded.exports.merge_requests,
+            incidents: &loaded.exports.incidents,
+        };
+        outcome.summary.reference =
+            Some(metrics::reference::compute(method, refs, since, until).map_err(Error::Usage)?);
+    }
     bar.finish_and_clear();
     for u in &outcome.summary.unavailable {
         progress.warn(u);

@@ -246,6 +246,11 @@ pub struct DeploymentRecord {
     pub finished_at: Option<Instant>,
     /// Service or application name, if given.
     pub service: Option<String>,
+    /// When the tool created the record (GitLab, GitHub), if the export says; kept for the
+    /// reference computations, which window and attribute by it.
+    pub created_at: Option<Instant>,
+    /// When the tool last changed the record, if the export says (the scripts' window).
+    pub updated_at: Option<Instant>,
     /// Where it was read.
     pub location: Location,
 }
@@ -269,6 +274,8 @@ pub struct Incident {
     pub service: Option<String>,
     /// A deployment the export links it to: a deployment id, a sha or a tag.
     pub deployment: Option<String>,
+    /// Labels as the tool names them (GitLab issues), for the reference computations.
+    pub labels: Vec<String>,
     /// Where it was read.
     pub location: Location,
 }
@@ -292,6 +299,10 @@ pub struct MergeRequest {
     pub target_branch: Option<String>,
     /// Time of the oldest commit, when a commits export is given.
     pub first_commit_at: Option<Instant>,
+    /// When the tool last changed the merge request, if the export says (the scripts' window).
+    pub updated_at: Option<Instant>,
+    /// The oldest commit's `created_at` as GitLab's commits API gives it (the scripts' start).
+    pub oldest_commit_created_at: Option<Instant>,
     /// Where it was read.
     pub location: Location,
 }

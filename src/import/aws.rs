@@ -111,6 +111,8 @@ impl CodePipeline {
             .find(|rev| fields::is_sha(rev))
             .map(|sha| CommitRef::Sha(sha.to_ascii_lowercase()));
         Ok(DeploymentRecord {
+            created_at: None,
+            updated_at: None,
             id,
             source: self.format.name(),
             commit,
@@ -259,6 +261,7 @@ impl Reader for AlarmHistory {
             let close =
                 |start: Instant, location: Location, end: Option<Instant>, out: &mut Vec<Incident>| {
                     out.push(Incident {
+                        labels: Vec::new(),
                         id: format!("{alarm}@{}", start.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
                         source,
                         title: Some(alarm.clone()),

@@ -137,6 +137,8 @@ impl Canonical {
             ));
         }
         Ok(DeploymentRecord {
+            created_at: None,
+            updated_at: None,
             id,
             source: self.format.name(),
             commit: Some(commit),
@@ -169,6 +171,7 @@ impl Canonical {
             None => None,
         };
         Ok(Incident {
+            labels: Vec::new(),
             id,
             source: self.format.name(),
             title: fields::text(r, "title").or_else(|| fields::text(r, "summary")),

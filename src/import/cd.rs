@@ -210,6 +210,8 @@ impl Jenkins {
             })
             .transpose()?;
         Ok(DeploymentRecord {
+            created_at: None,
+            updated_at: None,
             id,
             source: self.format.name(),
             commit,
@@ -374,6 +376,8 @@ impl DevlakeDeployments {
         Ok(commits
             .into_iter()
             .map(|(commit, per_commit)| DeploymentRecord {
+                created_at: None,
+                updated_at: None,
                 id: if per_commit {
                     format!("{base}@{}", commit_text(&commit))
                 } else {
@@ -439,6 +443,7 @@ impl DevlakeIncidents {
             other => other.map(|(end, _)| end),
         };
         Ok(Incident {
+            labels: Vec::new(),
             id,
             source: self.format.name(),
             title: fields::text(r, "title"),

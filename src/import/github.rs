@@ -242,6 +242,8 @@ impl GitHub {
         };
         let created_at = req_time(r, "created_at", ctx)?;
         Ok(DeploymentRecord {
+            created_at: Some(created_at),
+            updated_at: fields::time(r, "updated_at", ctx.zone())?,
             id,
             source: self.format.name(),
             commit: Some(commit),
@@ -324,6 +326,8 @@ impl GitHub {
                 .map(|s| s.created_at)
                 .filter(|t| finished_at.is_none_or(|f| *t <= f));
             ctx.out.deployments.push(DeploymentRecord {
+                created_at: None,
+                updated_at: None,
                 id: deployment.unwrap_or_else(|| oldest.id.clone()),
                 source: self.format.name(),
                 commit: None,
@@ -385,6 +389,8 @@ impl GitHub {
             ));
         }
         Ok(Some(DeploymentRecord {
+            created_at: None,
+            updated_at: None,
             id,
             source: self.format.name(),
             commit: Some(CommitRef::Sha(commit)),
@@ -428,6 +434,8 @@ impl GitHub {
             None
         };
         Ok(MergeRequest {
+            updated_at: None,
+            oldest_commit_created_at: None,
             id,
             source: self.format.name(),
             created_at,
@@ -475,6 +483,7 @@ impl GitHub {
             None
         };
         Ok(Some(Incident {
+            labels: Vec::new(),
             id,
             source: self.format.name(),
             title: fields::text(r, "title"),

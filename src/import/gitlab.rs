@@ -78,6 +78,8 @@ impl GitLab {
             ));
         }
         Ok(DeploymentRecord {
+            created_at: fields::time(r, "created_at", ctx.zone())?,
+            updated_at: fields::time(r, "updated_at", ctx.zone())?,
             id,
             source: self.format.name(),
             commit: Some(CommitRef::Sha(commit)),
@@ -114,6 +116,8 @@ impl GitLab {
             (None, None)
         };
         Ok(MergeRequest {
+            updated_at: fields::time(r, "updated_at", ctx.zone())?,
+            oldest_commit_created_at: None,
             id,
             source: self.format.name(),
             created_at,
@@ -130,6 +134,7 @@ impl GitLab {
     /// request it is about, so `merge_request` stays `None`.
     fn mr_commit(&self, r: &Value, ctx: &Ctx<'_>) -> Result<MrCommit, FieldError> {
         Ok(MrCommit {
+            created_at: fields::time(r, "created_at", ctx.zone())?,
             merge_request: None,
             sha: fields::req_sha(r, "id")?,
             authored_at: fields::req_time(r, "authored_date", ctx.zone())?,
@@ -168,6 +173,7 @@ impl GitLab {
             None
         };
         Ok(Some(Incident {
+            labels: label_names(r),
             id,
             source: self.format.name(),
             title: fields::text(r, "title"),
@@ -181,6 +187,21 @@ impl GitLab {
     }
 }
 
+/// Label names: GitLab gives names, or objects with a `name` when exported
+/// `with_labels_details`.
+fn label_names(r: &Value) -> Vec<String> {
+    r.get("labels")
+        .and_then(Value::as_array)
+        .map(|labels| {
+            labels
+                .iter()
+                .filter_map(|l| l.as_str().or_else(|| l.get("name").and_then(Value::as_str)))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// `issue_type: incident`, `type: INCIDENT`, or a label named `incident` (any case; labels
 /// are names, or objects with a `name` when exported `with_labels_details`).
 fn is_incident(r: &Value) -> bool {
@@ -188,12 +209,9 @@ fn is_incident(r: &Value) -> bool {
     if is("issue_type") || is("type") {
         return true;
     }
-    r.get("labels").and_then(Value::as_array).is_some_and(|labels| {
-        labels.iter().any(|l| {
-            let name = l.as_str().or_else(|| l.get("name").and_then(Value::as_str));
-            name.is_some_and(|n| n.trim().eq_ignore_ascii_case("incident"))
-        })
-    })
+    label_names(r)
+        .iter()
+        .any(|n| n.trim().eq_ignore_ascii_case("incident"))
 }
 
 impl Reader for GitLab {
@@ -323,6 +341,8 @@ mod tests {
                 head_sha: Some(eights),
                 target_branch: Some("main".into()),
                 first_commit_at: None,
+                updated_at: Some(utc(2017, 4, 29, 8, 46, 0, 0)),
+                oldest_commit_created_at: None,
                 location: out.merge_requests[0].location.clone(),
             }]
         );

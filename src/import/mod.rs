@@ -125,6 +125,8 @@ pub struct MrCommit {
     pub sha: String,
     /// Authored time.
     pub authored_at: Instant,
+    /// GitLab's `created_at` of the commit, when the export has it.
+    pub created_at: Option<Instant>,
     /// Where it was read.
     pub location: Location,
 }

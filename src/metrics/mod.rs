@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod attribution;
 pub mod compare;
 pub mod failure;
+pub mod reference;
 #[cfg(test)]
 pub mod testutil;
 
@@ -327,6 +328,8 @@ pub struct Summary {
     pub data_quality: Quality,
     /// Metrics the inputs cannot give, and why.
     pub unavailable: Vec<String>,
+    /// A reference computation (`--reference`), when asked for.
+    pub reference: Option<reference::Reference>,
 }
 
 /// The engine's full output: the summary and the per-record decisions behind it.
@@ -532,6 +535,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         industry,
         data_quality: quality,
         unavailable,
+        reference: None,
     };
     Ok(Outcome {
         summary,

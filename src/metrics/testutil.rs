@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Deployment, DeploymentKind, Incident, Location};
+use crate::model::{DeployStatus, Deployment, DeploymentKind, DeploymentRecord, Incident, Instant, Location};
 
 /// An instant `seconds` after the epoch.
 pub fn at(seconds: i64) -> DateTime<Utc> {
@@ -33,6 +33,7 @@ pub fn deployment(name: &str, time: i64) -> Deployment {
 /// An incident from `start` to `end` (open when `None`).
 pub fn incident(id: &str, start: i64, end: Option<i64>) -> Incident {
     Incident {
+        labels: Vec::new(),
         id: id.into(),
         source: "canonical-csv",
         title: None,
@@ -43,6 +44,36 @@ pub fn incident(id: &str, start: i64, end: Option<i64>) -> Incident {
         deployment: None,
         location: Location {
             file: Arc::from("incidents.csv"),
+            line: Some(2),
+            record: 1,
+        },
+    }
+}
+
+/// An incident from `start` to `end` at exact instants.
+pub fn incident_at(id: &str, start: Instant, end: Option<Instant>) -> Incident {
+    Incident {
+        started_at: start,
+        resolved_at: end,
+        ..incident(id, 0, None)
+    }
+}
+
+/// A successful production deployment record finished at `finished`.
+pub fn record_at(id: &str, finished: Instant) -> DeploymentRecord {
+    DeploymentRecord {
+        id: id.into(),
+        source: "canonical-csv",
+        commit: None,
+        environment: Some("production".into()),
+        status: DeployStatus::Success,
+        started_at: None,
+        finished_at: Some(finished),
+        service: None,
+        created_at: None,
+        updated_at: None,
+        location: Location {
+            file: Arc::from("deployments.csv"),
             line: Some(2),
             record: 1,
         },

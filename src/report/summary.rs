@@ -61,15 +61,19 @@ pub fn human_duration(seconds: f64) -> String {
 }
 
 fn value_text(r: &crate::metrics::MetricRow) -> String {
-    let Some(v) = r.value else {
+    unit_text(r.value, r.unit)
+}
+
+fn unit_text(value: Option<f64>, unit: &str) -> String {
+    let Some(v) = value else {
         return "-".into();
     };
-    match r.unit {
+    match unit {
         "seconds" => human_duration(v),
         "ratio" => format!("{:.1}%", v * 100.0),
         "per day" => format!("{v:.2}/day"),
         "days per week" => format!("{v:.2}/week"),
-        _ => format!("{v:.2} {}", r.unit),
+        _ => format!("{v:.2} {unit}"),
     }
 }
 
@@ -173,6 +177,32 @@ pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> Strin
                 st.industry_std,
                 st.percentile * 100.0
             );
+        }
+    }
+    if let Some(r) = &s.reference {
+        let _ = writeln!(
+            o,
+            "\nreference {}: {} → {} inclusive ({} days), its own record selection",
+            r.method, r.since, r.until, r.days
+        );
+        for row in &r.rows {
+            let cat = row
+                .category
+                .map_or("-".to_owned(), |c| format!("{c:?}").to_ascii_lowercase());
+            let ratio = match (row.numerator, row.denominator) {
+                (Some(a), Some(b)) => format!(" ({a}/{b})"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                o,
+                "  {:<22} {:>16}{ratio} {cat:<9} n={}",
+                row.metric,
+                unit_text(row.value, row.unit),
+                row.sample_size
+            );
+        }
+        for n in &r.notes {
+            let _ = writeln!(o, "  note: {n}");
         }
     }
     let q = &s.data_quality;

@@ -4,6 +4,8 @@ mod cli;
 mod degraded;
 mod demo;
 mod import;
+mod lead_time;
 mod oracle;
+mod reference;
 mod report;
 mod util;

@@ -73,6 +73,7 @@ impl Csv {
         let resolved = date(&r, "resolved", "Resolved", ctx.zone())?.map(|t| (t, "Resolved"));
         let resolved_at = after_start(started_at, "Created", resolved)?;
         Ok(Outcome::Incident(Incident {
+            labels: Vec::new(),
             id,
             source: Format::JiraCsv.name(),
             title: fields::text(&r, "summary"),

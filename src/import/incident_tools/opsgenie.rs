@@ -40,6 +40,7 @@ impl Incidents {
         let end = fields::time(r, "impactEndDate", ctx.zone())?.map(|t| (t, "impactEndDate"));
         let resolved_at = after_start(started_at, start_field, end)?;
         Ok(Outcome::Incident(Incident {
+            labels: Vec::new(),
             id,
             source: Format::OpsgenieIncidents.name(),
             title: fields::text(r, "message"),
@@ -109,6 +110,7 @@ impl Alerts {
             _ => None,
         };
         Ok(Outcome::Incident(Incident {
+            labels: Vec::new(),
             id,
             source: Format::OpsgenieAlerts.name(),
             title: fields::text(r, "message"),

@@ -55,6 +55,7 @@ impl Rest {
         };
         let resolved_at = after_start(started_at, "created_at", resolved)?;
         Ok(Outcome::Incident(Incident {
+            labels: Vec::new(),
             id,
             source: Format::PagerdutyIncidents.name(),
             title: fields::text(r, "title").or_else(|| fields::text(r, "summary")),
@@ -137,6 +138,7 @@ impl Analytics {
         };
         let resolved_at = after_start(started_at, "created_at", resolved)?;
         Ok(Outcome::Incident(Incident {
+            labels: Vec::new(),
             id,
             source: Format::PagerdutyAnalytics.name(),
             title: fields::text(r, "description"),

@@ -51,6 +51,7 @@ impl Incidents {
         };
         let resolved_at = after_start(started_at, "opened_at", end)?;
         Ok(Outcome::Incident(Incident {
+            labels: Vec::new(),
             id,
             source: Format::ServicenowIncidents.name(),
             title: fields::text(r, "short_description"),

@@ -1,0 +1,468 @@
+//! Reference computations: the numbers of scripts teams already trust, reproduced exactly so
+//! that a user can reconcile dorascope with them before switching (DESIGN.md §2). Each is a
+//! named method with its own record selection and timestamps; none of dorascope's own
+//! choices (attribution, periods, baselines) apply.
+
+use serde::Serialize;
+
+use crate::benchmarks::{self, Category};
+use crate::model::{DeployStatus, DeploymentRecord, Incident, Instant, MergeRequest};
+
+/// A reference computation (`--reference`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReferenceMethod {
+    /// The common scripts against the GitLab REST API: successful `production` deployments
+    /// and merged merge requests whose `updated_at` is in the window, issues labelled
+    /// `incident` created in it, incidents 0-48 h after a deployment's `created_at`.
+    GitlabScript,
+}
+
+impl ReferenceMethod {
+    /// The name users type.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReferenceMethod::GitlabScript => "gitlab-script",
+        }
+    }
+}
+
+/// One number of a reference computation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReferenceRow {
+    /// Metric name, as in the per-period table.
+    pub metric: &'static str,
+    /// How the script computes it, in a phrase.
+    pub definition: &'static str,
+    /// Unit of `value`.
+    pub unit: &'static str,
+    /// The value; `None` when the script would have nothing to take a median of.
+    pub value: Option<f64>,
+    /// Records behind the value.
+    pub sample_size: u64,
+    /// Ratio numerator (failure rate).
+    pub numerator: Option<u64>,
+    /// Ratio denominator.
+    pub denominator: Option<u64>,
+    /// Category by the `four-tier` thresholds, as the scripts do.
+    pub category: Option<Category>,
+}
+
+/// A reference computation's numbers over its window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reference {
+    /// Method name.
+    pub method: &'static str,
+    /// Window start (inclusive, as the API's `updated_after`).
+    pub since: String,
+    /// Window end (inclusive, as the API's `updated_before`).
+    pub until: String,
+    /// Window length in days (the scripts' N).
+    pub days: f64,
+    /// The four numbers.
+    pub rows: Vec<ReferenceRow>,
+    /// Records the script would not have seen, and why.
+    pub notes: Vec<String>,
+}
+
+/// The records a reference computation reads: the exports as imported, before dorascope's
+/// own environment and deduplication choices turn them into deployments.
+#[derive(Debug, Clone, Copy)]
+pub struct RefInputs<'a> {
+    /// Deployment records (production environments, finished).
+    pub deployments: &'a [DeploymentRecord],
+    /// Merge requests, with their oldest commit's `created_at` when the commits were given.
+    pub merge_requests: &'a [MergeRequest],
+    /// Incidents (GitLab issues keep their labels).
+    pub incidents: &'a [Incident],
+}
+
+const FAILURE_WINDOW_SECONDS: i64 = 48 * 3600;
+
+/// Computes `method` over the window `[since, until]` (Unix seconds, both inclusive).
+pub fn compute(
+    method: ReferenceMethod,
+    inputs: RefInputs<'_>,
+    since: i64,
+    until: i64,
+) -> Result<Reference, String> {
+    if until <= since {
+        return Err("the reference window is empty: --until must be after --since".into());
+    }
+    let profile = benchmarks::profile("four-tier")?;
+    let category = |key: &str, v: Option<f64>| {
+        let t = profile.metrics.get(key)?;
+        t.categorize(v?)
+    };
+    match method {
+        ReferenceMethod::GitlabScript => {
+            let (lo, hi) = (instant(since)?, instant(until)?);
+            let days = (until - since) as f64 / 86_400.0;
+            let mut notes = Vec::new();
+            let in_window = |t: Option<Instant>| t.is_some_and(|t| lo <= t && t <= hi);
+
+            let deployments: Vec<&DeploymentRecord> = inputs
+                .deployments
+                .iter()
+                .filter(|d| {
+                    d.status == DeployStatus::Success
+                        && d.environment.as_deref() == Some("production")
+                        && in_window(d.updated_at)
+                })
+                .collect();
+            let no_updated = inputs
+                .deployments
+                .iter()
+                .filter(|d| d.updated_at.is_none())
+                .count();
+            if no_updated > 0 {
+                notes.push(format!(
+                    "{no_updated} deployment records have no updated_at (not a GitLab deployments export): not counted"
+                ));
+            }
+            let frequency = deployments.len() as f64 / days;
+
+            let merged: Vec<&MergeRequest> = inputs
+                .merge_requests
+                .iter()
+                .filter(|m| m.merged_at.is_some() && in_window(m.updated_at))
+                .collect();
+            let mut lead: Vec<f64> = merged
+                .iter()
+                .filter_map(|m| Some(seconds(m.merged_at? - m.oldest_commit_created_at?)))
+                .collect();
+            if lead.len() < merged.len() {
+                notes.push(format!(
+                    "{} merged merge requests in the window have no commits with created_at (give the merge-request commits): not counted",
+                    merged.len() - lead.len()
+                ));
+            }
+
+            let labelled: Vec<&Incident> = inputs
+                .incidents
+                .iter()
+                .filter(|i| i.labels.iter().any(|l| l == "incident"))
+                .collect();
+            let mut restore: Vec<f64> = labelled
+                .iter()
+                .filter(|i| in_window(Some(i.started_at)))
+                .filter_map(|i| Some(seconds(i.resolved_at? - i.started_at)))
+                .collect();
+
+            let mut opened: Vec<Instant> = labelled.iter().map(|i| i.started_at).collect();
+            opened.sort_unstable();
+            let window = chrono::Duration::seconds(FAILURE_WINDOW_SECONDS);
+            let mut without_created = 0;
+            let failed = deployments
+                .iter()
+                .filter(|d| match d.created_at {
+                    Some(c) => {
+                        let first = opened.partition_point(|&t| t < c);
+                        opened.get(first).is_some_and(|&t| t <= c + window)
+                    }
+                    None => {
+                        without_created += 1;
+                        false
+                    }
+                })
+                .count() as u64;
+            if without_created > 0 {
+                notes.push(format!(
+                    "{without_created} deployments have no created_at: never counted as failed"
+                ));
+            }
+            let total = deployments.len() as u64;
+            let rate = (total > 0).then(|| failed as f64 / total as f64);
+            let (lead_n, restore_n) = (lead.len() as u64, restore.len() as u64);
+            let (lead_median, restore_median) = (median(&mut lead), median(&mut restore));
+            let rows = vec![
+                ReferenceRow {
+                    metric: "deployment_frequency",
+                    definition: "successful deployments to production with updated_at in the window / days",
+                    unit: "per day",
+                    value: Some(frequency),
+                    sample_size: total,
+                    numerator: None,
+                    denominator: None,
+                    category: category("deployment_frequency_per_day", Some(frequency)),
+                },
+                ReferenceRow {
+                    metric: "lead_time",
+                    definition: "median of merged_at - oldest commit created_at over merged merge requests with updated_at in the window",
+                    unit: "seconds",
+                    value: lead_median,
+                    sample_size: lead_n,
+                    numerator: None,
+                    denominator: None,
+                    category: category("lead_time_seconds", lead_median),
+                },
+                ReferenceRow {
+                    metric: "time_to_restore",
+                    definition: "median of closed_at - created_at over closed issues labelled incident created in the window",
+                    unit: "seconds",
+                    value: restore_median,
+                    sample_size: restore_n,
+                    numerator: None,
+                    denominator: None,
+                    category: category("time_to_restore_seconds", restore_median),
+                },
+                ReferenceRow {
+                    metric: "change_failure_rate",
+                    definition: "deployments (as above) with an issue labelled incident created 0-48 h after the deployment's created_at / deployments",
+                    unit: "ratio",
+                    value: rate,
+                    sample_size: total,
+                    numerator: Some(failed),
+                    denominator: Some(total),
+                    category: category("change_failure_rate", rate),
+                },
+            ];
+            Ok(Reference {
+                method: method.name(),
+                since: crate::time::rfc3339(since),
+                until: crate::time::rfc3339(until),
+                days,
+                rows,
+                notes,
+            })
+        }
+    }
+}
+
+fn instant(seconds: i64) -> Result<Instant, String> {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .ok_or_else(|| format!("{seconds} is not a representable time"))
+}
+
+/// Exact to the nanosecond, as Python's `timedelta.total_seconds()` is to the microsecond.
+fn seconds(d: chrono::Duration) -> f64 {
+    d.num_nanoseconds()
+        .map_or(d.num_seconds() as f64, |n| n as f64 / 1e9)
+}
+
+/// The interpolated median of Python's `statistics.median` and numpy.
+fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_unstable_by(f64::total_cmp);
+    crate::stats::quantile_sorted(values, 0.5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testutil::{incident_at, record_at};
+
+    fn t(s: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+    }
+
+    fn at(s: &str) -> Instant {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    fn deployment(
+        id: &str,
+        created: &str,
+        updated: &str,
+        env: &str,
+        status: DeployStatus,
+    ) -> DeploymentRecord {
+        let mut d = record_at(id, at(updated));
+        d.created_at = Some(at(created));
+        d.updated_at = Some(at(updated));
+        d.environment = Some(env.into());
+        d.status = status;
+        d
+    }
+
+    fn issue(id: &str, created: &str, closed: Option<&str>, labels: &[&str]) -> Incident {
+        let mut i = incident_at(id, at(created), closed.map(at));
+        i.labels = labels.iter().map(|l| l.to_string()).collect();
+        i
+    }
+
+    fn mr(id: &str, first: Option<&str>, merged: Option<&str>, updated: &str) -> MergeRequest {
+        MergeRequest {
+            id: id.into(),
+            source: "gitlab-merge-requests",
+            created_at: at("2024-01-01T00:00:00Z"),
+            merged_at: merged.map(at),
+            merge_sha: None,
+            head_sha: None,
+            target_branch: None,
+            first_commit_at: None,
+            updated_at: Some(at(updated)),
+            oldest_commit_created_at: first.map(at),
+            location: crate::model::Location {
+                file: "mrs.json".into(),
+                line: None,
+                record: 1,
+            },
+        }
+    }
+
+    fn value(r: &Reference, metric: &str) -> Option<f64> {
+        r.rows.iter().find(|x| x.metric == metric).unwrap().value
+    }
+
+    /// Worked by hand: window 2024-03-01 .. 2024-03-11 (10 days, both ends inclusive).
+    #[test]
+    fn gitlab_script_by_hand() {
+        use DeployStatus::*;
+        let deployments = [
+            // In: updated exactly at the window's start and end.
+            deployment(
+                "1",
+                "2024-03-01T00:00:00Z",
+                "2024-03-01T00:00:00Z",
+                "production",
+                Success,
+            ),
+            deployment(
+                "2",
+                "2024-03-05T10:00:00Z",
+                "2024-03-05T10:30:00Z",
+                "production",
+                Success,
+            ),
+            deployment(
+                "3",
+                "2024-03-10T23:00:00Z",
+                "2024-03-11T00:00:00Z",
+                "production",
+                Success,
+            ),
+            // Out: updated after the window, although created in it.
+            deployment(
+                "4",
+                "2024-03-10T00:00:00Z",
+                "2024-03-11T00:00:01Z",
+                "production",
+                Success,
+            ),
+            // Out: failed, another environment's name, `prod` (the script asks for `production`).
+            deployment(
+                "5",
+                "2024-03-02T00:00:00Z",
+                "2024-03-02T00:00:00Z",
+                "production",
+                Failed,
+            ),
+            deployment(
+                "6",
+                "2024-03-02T00:00:00Z",
+                "2024-03-02T00:00:00Z",
+                "prod",
+                Success,
+            ),
+        ];
+        let incidents = [
+            // 48 h exactly after deployment 2's created_at: fails it.
+            issue(
+                "10",
+                "2024-03-07T10:00:00Z",
+                Some("2024-03-07T13:00:00Z"),
+                &["incident"],
+            ),
+            // Open, 1 s after deployment 3 was created: fails it; no restore time.
+            issue("11", "2024-03-10T23:00:01Z", None, &["incident"]),
+            // Before the window: fails nothing in it, restore not counted.
+            issue(
+                "12",
+                "2024-02-01T00:00:00Z",
+                Some("2024-02-01T01:00:00Z"),
+                &["incident"],
+            ),
+            // Not labelled `incident` exactly: ignored by the script.
+            issue(
+                "13",
+                "2024-03-01T00:00:01Z",
+                Some("2024-03-01T00:00:02Z"),
+                &["Incident"],
+            ),
+            issue(
+                "14",
+                "2024-03-04T00:00:00Z",
+                Some("2024-03-04T02:00:00Z"),
+                &["bug", "incident"],
+            ),
+        ];
+        let mrs = [
+            mr(
+                "1",
+                Some("2024-03-01T00:00:00Z"),
+                Some("2024-03-01T06:00:00Z"),
+                "2024-03-02T00:00:00Z",
+            ),
+            mr(
+                "2",
+                Some("2024-03-03T00:00:00Z"),
+                Some("2024-03-03T01:00:00Z"),
+                "2024-03-03T01:00:00Z",
+            ),
+            mr("3", None, Some("2024-03-03T01:00:00Z"), "2024-03-03T01:00:00Z"),
+            mr("4", Some("2024-03-03T00:00:00Z"), None, "2024-03-03T01:00:00Z"),
+            mr(
+                "5",
+                Some("2024-01-03T00:00:00Z"),
+                Some("2024-01-03T01:00:00Z"),
+                "2024-01-03T01:00:00Z",
+            ),
+        ];
+        let r = compute(
+            ReferenceMethod::GitlabScript,
+            RefInputs {
+                deployments: &deployments,
+                merge_requests: &mrs,
+                incidents: &incidents,
+            },
+            t("2024-03-01T00:00:00Z"),
+            t("2024-03-11T00:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(r.days, 10.0);
+        assert_eq!(value(&r, "deployment_frequency"), Some(0.3));
+        // MRs 1 and 2: 6 h and 1 h, median 3.5 h; MR 3 has no commits (noted).
+        assert_eq!(value(&r, "lead_time"), Some(3.5 * 3600.0));
+        // Issues 10 and 14 closed, created in the window: 3 h and 2 h.
+        assert_eq!(value(&r, "time_to_restore"), Some(2.5 * 3600.0));
+        let cfr = r.rows.iter().find(|x| x.metric == "change_failure_rate").unwrap();
+        assert_eq!((cfr.numerator, cfr.denominator), (Some(2), Some(3)));
+        assert_eq!(cfr.category, Some(Category::Low));
+        assert!(
+            r.notes.iter().any(|n| n.starts_with("1 merged merge requests")),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[test]
+    fn empty_window_has_no_medians_and_no_rate() {
+        let r = compute(
+            ReferenceMethod::GitlabScript,
+            RefInputs {
+                deployments: &[],
+                merge_requests: &[],
+                incidents: &[],
+            },
+            0,
+            86_400,
+        )
+        .unwrap();
+        assert_eq!(value(&r, "deployment_frequency"), Some(0.0));
+        assert_eq!(value(&r, "lead_time"), None);
+        assert_eq!(value(&r, "change_failure_rate"), None);
+        assert!(
+            compute(
+                ReferenceMethod::GitlabScript,
+                RefInputs {
+                    deployments: &[],
+                    merge_requests: &[],
+                    incidents: &[]
+                },
+                5,
+                5
+            )
+            .is_err()
+        );
+    }
+}

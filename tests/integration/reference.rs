@@ -1,0 +1,236 @@
+//! `report --reference gitlab-script` against an independent implementation of the script
+//! (tests/reference/gitlab_dora_script.py, plain Python on the same JSON files) over generated
+//! GitLab exports: every record kind the script filters on (status, environment name, window
+//! edges, labels, open issues, merge requests without commits, time-zone offsets).
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+/// A small deterministic generator: the test needs variety, not a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+/// 2024-03-01T00:00:00Z.
+const BASE: i64 = 1_709_251_200;
+const SINCE: &str = "2024-03-10T00:00:00Z";
+const UNTIL: &str = "2024-04-09T00:00:00Z";
+
+/// A GitLab time `ms` milliseconds after BASE, written in one of the offsets GitLab uses.
+fn time(rng: &mut Rng, ms: i64) -> String {
+    let t = chrono::DateTime::from_timestamp_millis(BASE * 1000 + ms).unwrap();
+    match rng.below(3) {
+        0 => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        1 => t
+            .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
+            .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+            .to_string(),
+        _ => t.format("%Y-%m-%dT%H:%M:%SZ").to_string().replace('Z', ".000Z"),
+    }
+}
+
+const DAY_MS: i64 = 86_400_000;
+const SPAN_MS: i64 = 50 * DAY_MS;
+
+fn write(path: &Path, v: &Value) {
+    std::fs::write(path, serde_json::to_vec_pretty(v).unwrap()).unwrap();
+}
+
+fn workspace(seed: u64, dir: &Path) {
+    let mut rng = Rng(seed);
+    let mut deployments = Vec::new();
+    for n in 1..=60 {
+        let created = rng.below(SPAN_MS as u64) as i64;
+        let updated = created + rng.below(3 * 3_600_000) as i64;
+        // Some land exactly on the window's edges (9 and 39 days after BASE).
+        let (created, updated) = match n % 20 {
+            0 => (9 * DAY_MS - 1000, 9 * DAY_MS),
+            1 => (39 * DAY_MS - 5000, 39 * DAY_MS),
+            2 => (39 * DAY_MS - 5000, 39 * DAY_MS + 1),
+            _ => (created, updated),
+        };
+        let sha = format!("{:040x}", rng.next() as u128 * 7919 + n);
+        deployments.push(json!({
+            "id": 1000 + n, "iid": n, "ref": "main", "sha": sha,
+            "created_at": time(&mut rng, created), "updated_at": time(&mut rng, updated),
+            "status": rng.pick(&["success", "success", "success", "failed", "canceled"]),
+            "environment": {"id": 1, "name": rng.pick(&["production", "production", "staging", "prod"])},
+            "deployable": null,
+        }));
+    }
+    let commits_dir = dir.join("merge_request_commits");
+    std::fs::create_dir_all(&commits_dir).unwrap();
+    let mut mrs = Vec::new();
+    for iid in 1..=40 {
+        let first = rng.below(SPAN_MS as u64) as i64;
+        let merged = first + rng.below(5 * DAY_MS as u64) as i64 + 1;
+        let updated = merged + rng.below(DAY_MS as u64) as i64;
+        let state = rng.pick(&["merged", "merged", "merged", "opened", "closed"]);
+        mrs.push(json!({
+            "id": 5000 + iid, "iid": iid, "state": state,
+            "source_branch": format!("feature-{iid}"), "target_branch": "main",
+            "created_at": time(&mut rng, first + 1000),
+            "updated_at": time(&mut rng, updated),
+            "merged_at": if state == "merged" { json!(time(&mut rng, merged)) } else { Value::Null },
+            "sha": format!("{:040x}", iid), "merge_commit_sha": null, "squash_commit_sha": null,
+        }));
+        // One merged request in eight has no commits file: the script skips it.
+        if iid % 8 != 0 {
+            let commits: Vec<Value> = (0..1 + rng.below(4))
+                .map(|k| {
+                    let at = time(&mut rng, first + k as i64 * 600_000);
+                    json!({"id": format!("{:040x}", iid * 100 + k), "short_id": "x",
+                           "authored_date": at, "committed_date": at, "created_at": at})
+                })
+                .collect();
+            write(&commits_dir.join(format!("{iid}.json")), &Value::Array(commits));
+        }
+    }
+    let mut issues = Vec::new();
+    for iid in 1..=50 {
+        let created = rng.below(SPAN_MS as u64) as i64;
+        let closed = rng.below(4) != 0;
+        let restore = rng.below(2 * DAY_MS as u64) as i64;
+        let labels: &[&str] = match rng.below(5) {
+            0 => &["bug"],
+            1 => &["Incident"],
+            2 => &["incident", "sev1"],
+            _ => &["incident"],
+        };
+        issues.push(json!({
+            "id": 9000 + iid, "iid": iid, "issue_type": "incident", "title": format!("outage {iid}"),
+            "state": if closed { "closed" } else { "opened" },
+            "created_at": time(&mut rng, created),
+            "closed_at": if closed { json!(time(&mut rng, created + restore)) } else { Value::Null },
+            "labels": labels,
+        }));
+    }
+    write(&dir.join("deployments.json"), &Value::Array(deployments));
+    write(&dir.join("merge_requests.json"), &Value::Array(mrs));
+    write(&dir.join("issues.json"), &Value::Array(issues));
+}
+
+fn python() -> &'static str {
+    // CI images name it python3; the script needs nothing beyond the standard library.
+    "python3"
+}
+
+#[test]
+fn gitlab_script_matches_an_independent_implementation() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/gitlab_dora_script.py");
+    for seed in [1u64, 7, 42, 1234, 99_991] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        workspace(seed, dir);
+        let out = Command::new(python())
+            .arg(&script)
+            .args([
+                "deployments.json",
+                "merge_requests.json",
+                "merge_request_commits",
+                "issues.json",
+            ])
+            .args([SINCE, UNTIL])
+            .current_dir(dir)
+            .output()
+            .expect("python3 is needed for the reference oracle");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let want: Value = serde_json::from_slice(&out.stdout).unwrap();
+
+        let out = Command::new(env!("CARGO_BIN_EXE_dorascope"))
+            .current_dir(dir)
+            .args([
+                "report",
+                "--deployments",
+                "deployments.json",
+                "--incidents",
+                "issues.json",
+            ])
+            .args([
+                "--merge-requests",
+                "merge_requests.json",
+                "--since",
+                SINCE,
+                "--until",
+                UNTIL,
+            ])
+            .args(["--reference", "gitlab-script", "--json", "--out", "report"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let reference = &got["reference"];
+        assert_eq!(reference["method"], "gitlab-script");
+        let row = |m: &str| {
+            reference["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["metric"] == m)
+                .unwrap()
+                .clone()
+        };
+        let close = |a: &Value, b: &Value, what: &str| match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => assert!((x - y).abs() < 1e-6, "seed {seed}: {what}: {x} vs {y}"),
+            _ => assert_eq!(a, b, "seed {seed}: {what}"),
+        };
+        let df = row("deployment_frequency");
+        close(
+            &df["value"],
+            &want["deployment_frequency"],
+            "deployment frequency",
+        );
+        assert_eq!(df["sample_size"], want["deployments"], "seed {seed}");
+        let lt = row("lead_time");
+        close(&lt["value"], &want["lead_time"], "lead time");
+        assert_eq!(lt["sample_size"], want["lead_time_n"], "seed {seed}");
+        let ttr = row("time_to_restore");
+        close(&ttr["value"], &want["time_to_restore"], "time to restore");
+        assert_eq!(ttr["sample_size"], want["time_to_restore_n"], "seed {seed}");
+        let cfr = row("change_failure_rate");
+        assert_eq!(cfr["numerator"], want["failed"], "seed {seed}");
+        assert_eq!(cfr["denominator"], want["deployments"], "seed {seed}");
+        // The oracle must see something in every category, or the comparison proves little.
+        assert!(want["deployments"].as_u64().unwrap() > 3, "seed {seed}: {want}");
+        assert!(want["lead_time_n"].as_u64().unwrap() > 3, "seed {seed}: {want}");
+        assert!(
+            want["time_to_restore_n"].as_u64().unwrap() > 3,
+            "seed {seed}: {want}"
+        );
+        assert!(want["failed"].as_u64().unwrap() > 0, "seed {seed}: {want}");
+    }
+}
+
+#[test]
+fn reference_needs_a_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    workspace(3, tmp.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_dorascope"))
+        .current_dir(tmp.path())
+        .args([
+            "report",
+            "--deployments",
+            "deployments.json",
+            "--reference",
+            "gitlab-script",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--since and --until"));
+}
