@@ -48,7 +48,7 @@ pub enum Command {
 }
 
 /// Where the history and deployments come from.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
     /// A git repository (work tree or bare); repeat for several, analysed in parallel.
@@ -82,7 +82,7 @@ pub struct InputArgs {
 }
 
 /// Export files and how to read them.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, Args, serde::Serialize)]
 #[command(next_help_heading = "Exports")]
 pub struct ExportArgs {
     /// A deployment export (GitLab, GitHub, CodePipeline, Jenkins, DevLake, canonical CSV/JSON);
@@ -160,7 +160,7 @@ pub struct CheckArgs {
 }
 
 /// How failed deployments are recognised.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
 #[command(next_help_heading = "Failures")]
 pub struct FailureArgs {
     /// Which deployments count as failed (docs/definitions.md).
@@ -195,7 +195,7 @@ impl FailureArgs {
 }
 
 /// `dorascope report`.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct ReportArgs {
     /// Inputs.
     #[command(flatten)]
@@ -246,7 +246,7 @@ pub struct ReportArgs {
     /// gitlab-script (GitLab API exports; see docs/metrics.md).
     #[arg(long, value_enum, value_name = "METHOD", help_heading = "Metrics")]
     pub reference: Option<crate::metrics::reference::ReferenceMethod>,
-    /// Directory for summary.json and periods.csv (created if missing).
+    /// Directory for the report's files (created if missing).
     #[arg(
         long,
         value_name = "DIR",
@@ -254,9 +254,54 @@ pub struct ReportArgs {
         help_heading = "Output"
     )]
     pub out: PathBuf,
+    /// What to produce, comma-separated: table (the terminal summary), csv, parquet, json
+    /// (the per-change, per-deployment, per-incident and per-period tables), html
+    /// (report.html), openmetrics (dora.om and grafana-dashboard.json). summary.json and
+    /// provenance.json are always written.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "LIST",
+        default_value = "table,csv,parquet,json,html,openmetrics",
+        help_heading = "Output"
+    )]
+    pub format: Vec<crate::report::bundle::ReportFormat>,
     /// Print summary.json on stdout instead of the terminal summary.
     #[arg(long, help_heading = "Output")]
     pub json: bool,
+    /// Colour the terminal summary: auto (when stdout is a terminal and NO_COLOR is unset),
+    /// always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorChoice,
+    /// The report's generation time, written into provenance.json and report.html. Without
+    /// it no wall-clock time is written, so the same inputs give byte-identical files.
+    #[arg(long, value_name = "TIME", help_heading = "Output")]
+    pub generated_at: Option<String>,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorChoice {
+    /// When stdout is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given whether stdout is a terminal and the `NO_COLOR` convention
+    /// (no-color.org: set and not empty disables colour).
+    pub fn enabled(self, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 impl ReportArgs {

@@ -18,6 +18,7 @@ pub mod model;
 pub mod periods;
 pub mod progress;
 pub mod report;
+mod report_command;
 pub mod stats;
 pub mod time;
 
@@ -37,7 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Changes(args) => table_command(&args, true, &progress),
         Command::Deployments(args) => table_command(&args, false, &progress),
         Command::Incidents(args) => incidents_command(&args, &progress),
-        Command::Report(args) => report_command(&args, &progress),
+        Command::Report(args) => report_command::run(&args, &progress),
         Command::Check(args) => check::run(&args),
         Command::Benchmarks => {
             let text = benchmarks::listing().map_err(Error::Internal)?;
@@ -48,15 +49,15 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// The records every command starts from.
-struct Loaded {
-    analysis: RepoAnalysis,
-    exports: exports::Exports,
-    has_repo: bool,
+pub(crate) struct Loaded {
+    pub(crate) analysis: RepoAnalysis,
+    pub(crate) exports: exports::Exports,
+    pub(crate) has_repo: bool,
 }
 
 /// Reads the exports (first: they are checked before any history is walked), then the
 /// repositories, or, without a repository, takes deployments from the exports alone.
-fn load(
+pub(crate) fn load(
     settings: &mut Settings,
     needs_changes: bool,
     needs_repo: bool,
@@ -136,11 +137,7 @@ fn table_command(args: &TableArgs, needs_changes: bool, progress: &Progress) -> 
                 window,
             )
             .map_err(|e| Error::Internal(format!("classifying deployments: {e}")))?;
-            for (dep, why) in d.iter_mut().zip(&f.failed) {
-                if dep.failed != Some(true) || method == metrics::FailureMethod::Status {
-                    dep.failed = Some(why.is_some());
-                }
-            }
+            apply_failures(d, &f.failed, method);
             reasons = f.failed;
         }
         report::table::deployments_table_with_reasons(d, &reasons)
@@ -148,8 +145,22 @@ fn table_command(args: &TableArgs, needs_changes: bool, progress: &Progress) -> 
     report::write_table(&table, args.format, args.output.as_deref())
 }
 
+/// Writes a classification's decisions into the deployments' `failed`. A run its tool
+/// reported failed stays failed, except under `status`, which is that report.
+pub(crate) fn apply_failures(
+    d: &mut [model::Deployment],
+    failed: &[Option<String>],
+    method: metrics::FailureMethod,
+) {
+    for (dep, why) in d.iter_mut().zip(failed) {
+        if dep.failed != Some(true) || method == metrics::FailureMethod::Status {
+            dep.failed = Some(why.is_some());
+        }
+    }
+}
+
 /// Fails before the long work if the output's directory does not exist.
-fn check_output_dir(out: &Path) -> Result<()> {
+pub(crate) fn check_output_dir(out: &Path) -> Result<()> {
     if out == Path::new("-") {
         return Ok(());
     }
@@ -174,6 +185,7 @@ pub fn analyze_all(settings: &Settings, progress: &Progress) -> Result<RepoAnaly
     for result in results {
         let a = result?;
         warn_quality(&a, progress);
+        all.per_repo.push(a.quality);
         all.changes.extend(a.changes);
         all.deployments.extend(a.deployments);
         all.reverts.extend(a.reverts);
@@ -268,72 +280,6 @@ fn incidents_command(args: &TableArgs, progress: &Progress) -> Result<()> {
         args.format,
         args.output.as_deref(),
     )
-}
-
-/// `dorascope report`: the metrics engine over everything given.
-fn report_command(args: &cli::ReportArgs, progress: &Progress) -> Result<()> {
-    let (json, text) = report_files(args, progress)?;
-    if args.json {
-        report::write::write_stdout(&json)
-    } else {
-        report::write::write_stdout(text.as_bytes())
-    }
-}
-
-/// Computes the report, writes its files, and returns summary.json and the terminal text.
-fn report_files(args: &cli::ReportArgs, progress: &Progress) -> Result<(Vec<u8>, String)> {
-    let mut settings = args.input.settings()?;
-    // The range is the engine's: the baseline may lie before --since.
-    let (since, until) = (settings.git.since.take(), settings.git.until.take());
-    let options = args.options(since, until)?;
-    if let Some(method) = args.reference
-        && (options.since.is_none() || options.until.is_none())
-    {
-        return Err(Error::Usage(format!(
-            "--reference {}: give the window with --since and --until (the script's N days ending at T)",
-            method.name()
-        )));
-    }
-    check_output_dir(&args.out)?;
-    let loaded = load(&mut settings, true, false, "report", progress)?;
-    let inputs = metrics::Inputs {
-        changes: &loaded.analysis.changes,
-        deployments: &loaded.analysis.deployments,
-        incidents: &loaded.exports.incidents,
-        merge_requests: &loaded.exports.merge_requests,
-        reverts: &loaded.analysis.reverts,
-        has_repo: loaded.has_repo,
-    };
-    let bar = progress.spinner("computing metrics");
-    let mut outcome = metrics::compute(inputs, &options).map_err(Error::Input)?;
-    if let (Some(method), Some(since), Some(until)) = (args.reference, options.since, options.until) {
-        let refs = metrics::reference::RefInputs {
-            deployments: &loaded.exports.deployments,
-            merge_requests: &loaded.exports.merge_requests,
-            incidents: &loaded.exports.incidents,
-        };
-        outcome.summary.reference =
-            Some(metrics::reference::compute(method, refs, since, until).map_err(Error::Usage)?);
-    }
-    bar.finish_and_clear();
-    for u in &outcome.summary.unavailable {
-        progress.warn(u);
-    }
-    let json = serde_json::to_vec_pretty(&outcome.summary)
-        .map_err(|e| Error::Internal(format!("summary.json: {e}")))?;
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::output(&args.out, e))?;
-    report::write::write_atomic(&args.out.join("summary.json"), |w| {
-        w.write_all(&json)?;
-        w.write_all(b"\n")
-    })?;
-    report::write_table(
-        &report::table::periods_table(&outcome.summary.periods),
-        report::Format::Csv,
-        Some(&args.out.join("periods.csv")),
-    )?;
-    let mut json = json;
-    json.push(b'\n');
-    Ok((json, report::summary::metrics_text(&outcome.summary, &args.out)))
 }
 
 fn warn_quality(a: &RepoAnalysis, progress: &Progress) {
@@ -459,7 +405,7 @@ fn demo(dir: Option<PathBuf>, progress: &Progress) -> Result<()> {
     let Command::Report(report_args) = parsed.command else {
         return Err(Error::Internal("demo arguments: not the report command".into()));
     };
-    let (_, report_text) = report_files(&report_args, &Progress::new(true))?;
+    let (_, report_text) = report_command::files(&report_args, &Progress::new(true))?;
     let text = report::summary::deployments_text(&analysis.deployments, &analysis.changes);
     let text = format!("{text}\n{report_text}");
     let text = format!(

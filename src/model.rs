@@ -160,6 +160,8 @@ pub struct Revert {
 pub struct RepoQuality {
     /// Repository label.
     pub repo: String,
+    /// The commit HEAD pointed at when the history was read (provenance).
+    pub head: Option<String>,
     /// The repository is a shallow clone: history stops at its boundary.
     pub shallow: bool,
     /// Commits referenced as parents but absent from the object database (not shallow).

@@ -65,6 +65,8 @@ pub struct RepoAnalysis {
     pub reverts: Vec<crate::model::Revert>,
     /// What makes this repository's numbers partial.
     pub quality: RepoQuality,
+    /// Every repository's quality, in the order given, when several were merged.
+    pub per_repo: Vec<RepoQuality>,
 }
 
 /// A repository to analyse and the label its rows carry.
@@ -212,6 +214,7 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
     let bar = progress.spinner(&format!("{}: attributing", input.label));
     let mut analysis = attribute_records(input, opts, &graph, candidates, skipped, shallow)?;
     analysis.quality.unresolved_deployments = unresolved;
+    analysis.quality.head = head.map(|h| h.to_string());
     bar.finish_and_clear();
     Ok(analysis)
 }
@@ -428,5 +431,29 @@ fn attribute_records(
             .then_with(|| a.name.cmp(&b.name))
     });
     out.quality = quality;
+    Ok(out)
+}
+
+/// The subject line (first line of the message) of each of `shas` in the repository at
+/// `path`; commits that cannot be read are left out. For the few commits a report names
+/// (the slowest changes), not for whole histories: one object lookup each.
+pub fn subjects(
+    path: &Path,
+    shas: &[crate::model::Sha],
+) -> Result<Vec<(crate::model::Sha, String)>, GitError> {
+    let repo = open(path)?;
+    let mut out = Vec::with_capacity(shas.len());
+    for sha in shas {
+        let id = gix::ObjectId::from(sha.0);
+        let Ok(commit) = repo.find_commit(id) else {
+            continue;
+        };
+        let Ok(message) = commit.message_raw() else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(message.as_ref());
+        let subject = text.lines().next().unwrap_or_default().trim().to_owned();
+        out.push((*sha, subject));
+    }
     Ok(out)
 }

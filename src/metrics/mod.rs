@@ -282,6 +282,10 @@ pub struct Quality {
     pub merge_requests_without_first_commit: u64,
     /// Merged merge requests whose merge commit no deployment has shipped.
     pub merge_requests_not_deployed: u64,
+    /// Export records skipped as bad (lenient mode), over all files.
+    pub skipped_records: u64,
+    /// Export deployments whose commit is not in any repository given.
+    pub unresolved_deployments: u64,
 }
 
 /// Where the team stands in an industry.

@@ -1,7 +1,9 @@
 //! Output: tables built from records, and the writers for CSV, JSON and Parquet.
 //! Polars types stay inside this module (and `metrics`); everything else hands over records.
 
+pub mod bundle;
 pub mod parquet;
+pub mod provenance;
 pub mod summary;
 pub mod table;
 pub mod write;

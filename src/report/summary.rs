@@ -77,9 +77,9 @@ fn unit_text(value: Option<f64>, unit: &str) -> String {
     }
 }
 
-fn change_text(r: &crate::metrics::MetricRow) -> String {
+fn change_text(r: &crate::metrics::MetricRow, color: bool) -> String {
     let (Some(c), Some(d)) = (r.change, r.direction) else {
-        return "-".into();
+        return format!("{:<44}", "-");
     };
     let arrow = if c > 0.0 {
         "↑"
@@ -98,11 +98,44 @@ fn change_text(r: &crate::metrics::MetricRow) -> String {
         Some(false) => "within noise",
         None => "untested",
     };
-    format!("{arrow} {amount} {} ({noise})", d.as_str())
+    // Padded before colouring: escape codes would count towards the column width.
+    let text = format!("{:<44}", format!("{arrow} {amount} {} ({noise})", d.as_str()));
+    // Only a change beyond noise is worth a colour: the eye should go where the news is.
+    let code = match (color, r.significant, d.as_str()) {
+        (true, Some(true), "better") => "32",
+        (true, Some(true), "worse") => "31",
+        _ => return text,
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
 }
 
-/// The terminal summary of `dorascope report`: one line per metric, then data quality.
-pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> String {
+/// A category name, coloured by how good it is when `color` is on.
+fn category_text(c: Option<crate::benchmarks::Category>, width: usize, color: bool) -> String {
+    use crate::benchmarks::Category::*;
+    let Some(c) = c else {
+        return format!("{:<width$}", "-");
+    };
+    let name = format!("{:<width$}", format!("{c:?}").to_ascii_lowercase());
+    if !color {
+        return name;
+    }
+    let code = match c {
+        Elite => "1;32",
+        High => "32",
+        Medium => "33",
+        Low => "31",
+    };
+    format!("\x1b[{code}m{name}\x1b[0m")
+}
+
+/// The terminal summary of `dorascope report`: one line per metric, then data quality, then
+/// the files written (`files`, names inside `out`). `color` adds ANSI colours.
+pub fn metrics_text(
+    s: &crate::metrics::Summary,
+    out: &std::path::Path,
+    files: &[&str],
+    color: bool,
+) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -139,9 +172,7 @@ pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> Strin
             "deployment_rework_rate" => "deployment rework rate",
             m => m,
         };
-        let cat = r
-            .category
-            .map_or("-".to_owned(), |c| format!("{c:?}").to_ascii_lowercase());
+        let cat = category_text(r.category, 9, color);
         let warn = r
             .warning
             .as_deref()
@@ -149,9 +180,9 @@ pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> Strin
             .unwrap_or_default();
         let _ = writeln!(
             o,
-            "{name:<26} {:>16} {cat:<9} {:<44} {:>7}{warn}",
+            "{name:<26} {:>16} {cat} {} {:>7}{warn}",
             value_text(r),
-            change_text(r),
+            change_text(r, color),
             r.sample_size
         );
     }
@@ -186,16 +217,14 @@ pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> Strin
             r.method, r.since, r.until, r.days
         );
         for row in &r.rows {
-            let cat = row
-                .category
-                .map_or("-".to_owned(), |c| format!("{c:?}").to_ascii_lowercase());
+            let cat = category_text(row.category, 9, color);
             let ratio = match (row.numerator, row.denominator) {
                 (Some(a), Some(b)) => format!(" ({a}/{b})"),
                 _ => String::new(),
             };
             let _ = writeln!(
                 o,
-                "  {:<22} {:>16}{ratio} {cat:<9} n={}",
+                "  {:<22} {:>16}{ratio} {cat} n={}",
                 row.metric,
                 unit_text(row.value, row.unit),
                 row.sample_size
@@ -237,11 +266,13 @@ pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> Strin
     for u in &s.unavailable {
         let _ = writeln!(o, "  note: {u}");
     }
-    let _ = writeln!(
-        o,
-        "\nwrote {} and {}",
-        out.join("summary.json").display(),
-        out.join("periods.csv").display()
-    );
+    if q.skipped_records + q.unresolved_deployments > 0 {
+        let _ = writeln!(
+            o,
+            "  {} export records skipped as bad, {} deployments name commits not in the repository",
+            q.skipped_records, q.unresolved_deployments
+        );
+    }
+    let _ = writeln!(o, "\nwrote {}: {}", out.display(), files.join(", "));
     o
 }

@@ -1,0 +1,226 @@
+//! `dorascope report`: load everything, compute the metrics, and write the report's files.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+
+use crate::cli::ReportArgs;
+use crate::error::{Error, Result};
+use crate::model::{Change, Deployment, Incident, Sha};
+use crate::progress::Progress;
+use crate::report::bundle::{self, ReportData, ReportFormat};
+use crate::report::provenance;
+use crate::{load, metrics, report};
+
+/// How many of the slowest changes the HTML report lists (their subjects are looked up).
+const WORST_CHANGES: usize = 20;
+
+/// `dorascope report`: the metrics engine over everything given.
+pub(crate) fn run(args: &ReportArgs, progress: &Progress) -> Result<()> {
+    let (json, text) = files(args, progress)?;
+    if args.json {
+        report::write::write_stdout(&json)
+    } else if args.format.contains(&ReportFormat::Table) {
+        report::write::write_stdout(text.as_bytes())
+    } else {
+        Ok(())
+    }
+}
+
+/// Computes the report, writes its files, and returns summary.json and the terminal text.
+pub(crate) fn files(args: &ReportArgs, progress: &Progress) -> Result<(Vec<u8>, String)> {
+    let mut settings = args.input.settings()?;
+    // The range is the engine's: the baseline may lie before --since.
+    let (since, until) = (settings.git.since.take(), settings.git.until.take());
+    let options = args.options(since, until)?;
+    if let Some(method) = args.reference
+        && (options.since.is_none() || options.until.is_none())
+    {
+        return Err(Error::Usage(format!(
+            "--reference {}: give the window with --since and --until (the script's N days ending at T)",
+            method.name()
+        )));
+    }
+    let generated_at = args
+        .generated_at
+        .as_deref()
+        .map(|t| {
+            crate::time::parse_bound(t, crate::time::Bound::Start)
+                .map(crate::time::rfc3339)
+                .map_err(|e| Error::Usage(format!("--generated-at: {e}")))
+        })
+        .transpose()?;
+    crate::check_output_dir(&args.out)?;
+    let mut loaded = load(&mut settings, true, false, "report", progress)?;
+    let inputs = metrics::Inputs {
+        changes: &loaded.analysis.changes,
+        deployments: &loaded.analysis.deployments,
+        incidents: &loaded.exports.incidents,
+        merge_requests: &loaded.exports.merge_requests,
+        reverts: &loaded.analysis.reverts,
+        has_repo: loaded.has_repo,
+    };
+    let bar = progress.spinner("computing metrics");
+    let mut outcome = metrics::compute(inputs, &options).map_err(Error::Input)?;
+    if let (Some(method), Some(since), Some(until)) = (args.reference, options.since, options.until) {
+        let refs = metrics::reference::RefInputs {
+            deployments: &loaded.exports.deployments,
+            merge_requests: &loaded.exports.merge_requests,
+            incidents: &loaded.exports.incidents,
+        };
+        outcome.summary.reference =
+            Some(metrics::reference::compute(method, refs, since, until).map_err(Error::Usage)?);
+    }
+    bar.finish_and_clear();
+    for u in &outcome.summary.unavailable {
+        progress.warn(u);
+    }
+    let q = &mut outcome.summary.data_quality;
+    q.skipped_records = loaded.exports.files.iter().map(|f| f.problems.len() as u64).sum();
+    q.unresolved_deployments = loaded
+        .analysis
+        .per_repo
+        .iter()
+        .map(|r| r.unresolved_deployments.len() as u64)
+        .sum();
+
+    let method = args.failure.failure_method;
+    let decides = match method {
+        metrics::FailureMethod::Status => true,
+        metrics::FailureMethod::Rollback => loaded.has_repo,
+        _ => !loaded.exports.incidents.is_empty(),
+    };
+    let reasons = if decides {
+        crate::apply_failures(&mut loaded.analysis.deployments, &outcome.failures.failed, method);
+        outcome.failures.failed.clone()
+    } else {
+        vec![None; loaded.analysis.deployments.len()]
+    };
+
+    // The tables hold the report's range: deployments and incidents in it, the changes those
+    // deployments shipped, and the changes not deployed yet.
+    let (lo, hi) = (outcome.summary.since, outcome.summary.until);
+    let in_range = |t: i64| lo <= t && t < hi;
+    let all = &loaded.analysis.deployments;
+    let keep: Vec<usize> = (0..all.len()).filter(|&i| in_range(all[i].deployed_at)).collect();
+    let deployments: Vec<Deployment> = keep.iter().map(|&i| all[i].clone()).collect();
+    let failure_reasons: Vec<Option<String>> = keep.iter().map(|&i| reasons[i].clone()).collect();
+    let changes: Vec<Change> = loaded
+        .analysis
+        .changes
+        .iter()
+        .filter(|c| c.deployed_at.is_none_or(in_range))
+        .cloned()
+        .collect();
+    let incidents_all = &loaded.exports.incidents;
+    let keep: Vec<usize> = (0..incidents_all.len())
+        .filter(|&i| in_range(incidents_all[i].started_at.timestamp()))
+        .collect();
+    let incidents: Vec<Incident> = keep.iter().map(|&i| incidents_all[i].clone()).collect();
+    let incident_attribution: Vec<(Option<String>, String)> = keep
+        .iter()
+        .map(|&i| {
+            let a = &outcome.failures.incidents[i];
+            (a.deployment.map(|d| all[d].name.clone()), a.why.clone())
+        })
+        .collect();
+
+    let subjects = if args.format.contains(&ReportFormat::Html) {
+        subjects(&settings.repos, &changes)
+    } else {
+        HashMap::new()
+    };
+    let bar = progress.spinner("hashing inputs");
+    let inputs = provenance::input_files(&loaded.exports.files)?;
+    bar.finish_and_clear();
+    let repos: Vec<(String, String)> = settings
+        .repos
+        .iter()
+        .map(|r| (r.label.clone(), r.path.display().to_string()))
+        .collect();
+    let repositories = provenance::repositories(
+        &repos,
+        &loaded.analysis.per_repo,
+        &loaded.analysis.deployments,
+        &args.input.deploy_tags,
+        &args.input.exclude_tags,
+    );
+    let settings_json = serde_json::to_value(args).map_err(|e| Error::Internal(format!("settings: {e}")))?;
+    let provenance = provenance::document(
+        settings_json,
+        &inputs,
+        repositories,
+        &outcome.summary,
+        generated_at.as_deref(),
+    );
+
+    let data = ReportData {
+        summary: &outcome.summary,
+        changes: &changes,
+        deployments: &deployments,
+        failure_reasons: &failure_reasons,
+        incidents: &incidents,
+        incident_attribution: &incident_attribution,
+        subjects: &subjects,
+        provenance: &provenance,
+        generated_at: generated_at.as_deref(),
+    };
+    let bar = progress.spinner("writing the report");
+    let rendered = bundle::render(&data, &args.format)?;
+    bundle::write(&args.out, &rendered)?;
+    bar.finish_and_clear();
+    let json = rendered
+        .iter()
+        .find(|(name, _)| name == "summary.json")
+        .map(|(_, b)| b.clone())
+        .unwrap_or_default();
+    let color = args.color.enabled(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
+    let names: Vec<&str> = rendered.iter().map(|(n, _)| n.as_str()).collect();
+    let text = report::summary::metrics_text(&outcome.summary, &args.out, &names, color);
+    Ok((json, text))
+}
+
+/// Subjects of the slowest changes, which the HTML report lists by name. A repository that
+/// cannot be read again leaves its changes without a subject (the sha is shown).
+fn subjects(repos: &[crate::git::RepoInput], changes: &[Change]) -> HashMap<Sha, String> {
+    let mut worst: Vec<usize> = (0..changes.len())
+        .filter(|&i| !changes[i].backlog && changes[i].lead_time_seconds.is_some_and(|l| l >= 0))
+        .collect();
+    worst.sort_unstable_by_key(|&i| (std::cmp::Reverse(changes[i].lead_time_seconds), changes[i].sha));
+    worst.truncate(WORST_CHANGES);
+    let mut out = HashMap::new();
+    for r in repos {
+        let shas: Vec<Sha> = worst
+            .iter()
+            .map(|&i| &changes[i])
+            .filter(|c| *c.repo == *r.label)
+            .map(|c| c.sha)
+            .collect();
+        if shas.is_empty() {
+            continue;
+        }
+        if let Ok(found) = crate::git::subjects(&r.path, &shas) {
+            out.extend(found);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+
+    #[test]
+    fn no_color_is_honoured_only_in_auto() {
+        use crate::cli::ColorChoice::*;
+        let set = Some(std::ffi::OsStr::new("1"));
+        let empty = Some(std::ffi::OsStr::new(""));
+        assert!(Auto.enabled(true, None));
+        assert!(!Auto.enabled(true, set));
+        assert!(Auto.enabled(true, empty));
+        assert!(!Auto.enabled(false, None));
+        assert!(Always.enabled(false, set));
+        assert!(!Never.enabled(true, None));
+    }
+}
