@@ -3,6 +3,7 @@
 mod cli;
 mod degraded;
 mod demo;
+mod golden;
 mod import;
 mod lead_time;
 mod oracle;
