@@ -261,6 +261,7 @@ impl Exports {
                     previous_deployment: previous.clone(),
                     rollback,
                     failed: Some(failed),
+                    service: d.service.clone(),
                 });
             }
             if !failed {
@@ -288,6 +289,7 @@ impl Exports {
                 source: d.source.to_owned(),
                 environment: d.environment.clone().unwrap_or_else(|| "production".into()),
                 failed: d.status == DeployStatus::Failed,
+                service: d.service.clone(),
             });
         }
         (ok, no_commit)

@@ -137,6 +137,8 @@ pub struct Deployment {
     pub rollback: bool,
     /// Whether the deployment failed; `None` until a failure method has data to decide.
     pub failed: Option<bool>,
+    /// Service or application, when the export names one (tags name none).
+    pub service: Option<String>,
 }
 
 /// A revert commit (`git revert`) and the deployments that shipped it and the reverted change.

@@ -52,6 +52,8 @@ pub struct ExportedDeployment {
     pub environment: String,
     /// The tool reported it failed (it then ships nothing, but counts for `status`).
     pub failed: bool,
+    /// Service or application, if the export names one.
+    pub service: Option<String>,
 }
 
 /// The records from one repository.
@@ -120,6 +122,7 @@ struct Candidate {
     source: String,
     environment: String,
     failed: Option<bool>,
+    service: Option<String>,
 }
 
 /// A candidate placed in the graph.
@@ -154,6 +157,7 @@ fn resolve_exports(
                 source: e.source.clone(),
                 environment: e.environment.clone(),
                 failed: Some(e.failed),
+                service: e.service.clone(),
             }),
             Err(reason) => unresolved.push(format!("deployment {} ({spec}): {reason}", e.name)),
         }
@@ -191,6 +195,7 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
                     source: "tag".into(),
                     environment: "production".into(),
                     failed: None,
+                    service: None,
                 })
                 .collect()
         }
@@ -379,6 +384,7 @@ fn attribute_records(
                 previous_deployment: rank.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
                 rollback: first[d.node as usize] < rank as u32,
                 failed: d.c.failed,
+                service: d.c.service.clone(),
             });
         }
     }
@@ -398,6 +404,7 @@ fn attribute_records(
             previous_deployment: before.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
             rollback: false,
             failed: Some(true),
+            service: f.c.service.clone(),
         });
     }
     let deployment_of = |node: u32| {

@@ -86,6 +86,60 @@ pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> PolarsResult
     Ok(out)
 }
 
+/// Applies a window rule service by service. When deployments name their service, an
+/// incident that names one (compared case-insensitively) is matched only against deployments
+/// of that service: a payments outage is not blamed on a search release. Incidents without a
+/// service, and all incidents when no deployment names one, are matched against every
+/// deployment.
+pub fn by_service(
+    deployments: &[Deployment],
+    line: &[usize],
+    incidents: &[Incident],
+    rule: impl Fn(&[usize], &[Incident]) -> PolarsResult<Vec<Attributed>>,
+) -> PolarsResult<Vec<Attributed>> {
+    let key = |s: &Option<String>| {
+        s.as_deref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+    };
+    if !line.iter().any(|&d| key(&deployments[d].service).is_some()) {
+        return rule(line, incidents);
+    }
+    // Groups in a fixed order (BTreeMap) so that results never depend on hashing.
+    let mut groups: std::collections::BTreeMap<Option<String>, Vec<usize>> = Default::default();
+    for (i, inc) in incidents.iter().enumerate() {
+        groups.entry(key(&inc.service)).or_default().push(i);
+    }
+    let mut out: Vec<Option<Attributed>> = vec![None; incidents.len()];
+    for (service, members) in groups {
+        let sub_line: Vec<usize> = match &service {
+            Some(s) => line
+                .iter()
+                .copied()
+                .filter(|&d| key(&deployments[d].service).as_ref() == Some(s))
+                .collect(),
+            None => line.to_vec(),
+        };
+        let subset: Vec<Incident> = members.iter().map(|&i| incidents[i].clone()).collect();
+        for (&i, mut a) in members.iter().zip(rule(&sub_line, &subset)?) {
+            if let (Some(s), None) = (&service, a.deployment) {
+                a.why = format!("{} (service {s})", a.why);
+            }
+            out[i] = Some(a);
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|a| {
+            a.unwrap_or_else(|| Attributed {
+                deployment: None,
+                failed: Vec::new(),
+                why: "none".into(),
+            })
+        })
+        .collect())
+}
+
 /// The `window` rule: the latest successful deployment that finished at or before the
 /// incident started, if no more than `window` seconds before.
 pub fn window(
@@ -234,6 +288,53 @@ mod tests {
                 best
             })
             .collect()
+    }
+
+    #[test]
+    fn incidents_match_deployments_of_their_service() {
+        let with = |name: &str, t: i64, s: Option<&str>| Deployment {
+            service: s.map(str::to_owned),
+            ..deployment(name, t)
+        };
+        let on = |id: &str, t: i64, s: Option<&str>| Incident {
+            service: s.map(str::to_owned),
+            ..incident(id, t, None)
+        };
+        let deps = vec![
+            with("pay-1", 1_000, Some("payments")),
+            with("search-1", 2_000, Some("Search")),
+            with("pay-2", 3_000, Some("payments")),
+            with("search-2", 3_500, Some("search")),
+        ];
+        let incs = vec![
+            on("pay-outage", 3_600, Some(" Payments ")),
+            on("search-slow", 3_000, Some("SEARCH")),
+            on("unknown", 3_600, None),
+            on("billing", 3_600, Some("billing")),
+        ];
+        let line = timeline(&deps);
+        let got = by_service(&deps, &line, &incs, |l, i| window(&deps, l, i, 10_000)).unwrap();
+        let names: Vec<Option<&str>> = got
+            .iter()
+            .map(|a| a.deployment.map(|d| deps[d].name.as_str()))
+            .collect();
+        // Not search-2 (later, other service); search-1 (pay-2 is later but another service);
+        // without a service, the latest of all; a service without deployments, none.
+        assert_eq!(names, [Some("pay-2"), Some("search-1"), Some("search-2"), None]);
+        assert_eq!(got[3].why, "none: before the first deployment (service billing)");
+        let any = by_service(&deps, &line, &incs, |l, i| Ok(any_in_window(&deps, l, i, 10_000))).unwrap();
+        let failed: Vec<&str> = any[0].failed.iter().map(|&d| deps[d].name.as_str()).collect();
+        assert_eq!(failed, ["pay-1", "pay-2"]);
+        // Without services on deployments, nothing changes.
+        let plain: Vec<Deployment> = deps
+            .iter()
+            .map(|d| Deployment {
+                service: None,
+                ..d.clone()
+            })
+            .collect();
+        let got = by_service(&plain, &line, &incs, |l, i| window(&plain, l, i, 10_000)).unwrap();
+        assert_eq!(got, window(&plain, &line, &incs, 10_000).unwrap());
     }
 
     #[test]

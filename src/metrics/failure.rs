@@ -88,9 +88,13 @@ pub fn classify(
     let successful: Vec<bool> = deployments.iter().map(|d| d.failed != Some(true)).collect();
     let line = attribution::timeline(deployments);
     let attributed = match method {
-        FailureMethod::AnyInWindow => attribution::any_in_window(deployments, &line, incidents, window),
+        FailureMethod::AnyInWindow => attribution::by_service(deployments, &line, incidents, |l, i| {
+            Ok(attribution::any_in_window(deployments, l, i, window))
+        })?,
         FailureMethod::Linked => attribution::linked(deployments, &line, incidents),
-        _ => attribution::window(deployments, &line, incidents, window)?,
+        _ => attribution::by_service(deployments, &line, incidents, |l, i| {
+            attribution::window(deployments, l, i, window)
+        })?,
     };
     match method {
         FailureMethod::Window | FailureMethod::AnyInWindow | FailureMethod::Linked => {

@@ -27,6 +27,7 @@ pub fn deployment(name: &str, time: i64) -> Deployment {
         previous_deployment: None,
         rollback: false,
         failed: None,
+        service: None,
     }
 }
 

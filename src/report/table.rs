@@ -163,6 +163,16 @@ pub fn deployments_table_with_reasons(deployments: &[Deployment], reasons: &[Opt
                 .collect(),
         ),
     ));
+    // Last, so that adding it moved no column a script reads by position.
+    t.columns.push(col(
+        "service",
+        Values::Str(
+            deployments
+                .iter()
+                .map(|d| d.service.as_deref().map(Arc::from))
+                .collect(),
+        ),
+    ));
     t
 }
 

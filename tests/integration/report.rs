@@ -351,3 +351,78 @@ fn bad_report_options_are_usage_errors() {
     // Nothing was written for a failed run.
     assert!(!dir.path().join("dorascope-report").exists());
 }
+
+/// Deployments and incidents that name their service are matched service by service.
+#[test]
+fn incidents_are_attributed_within_their_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let sha = |c: char| c.to_string().repeat(40);
+    std::fs::write(
+        dir.path().join("deployments.csv"),
+        format!(
+            "id,sha,environment,status,finished_at,service\n\
+             pay-1,{},production,success,{},payments\n\
+             search-1,{},production,success,{},search\n",
+            sha('a'),
+            at(10),
+            sha('b'),
+            at(11)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("incidents.csv"),
+        format!(
+            "id,started_at,resolved_at,service\ni1,{},{},Payments\ni2,{},{},\n",
+            at(12),
+            at(13),
+            at(12),
+            at(13)
+        ),
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "incidents",
+            "--deployments",
+            "deployments.csv",
+            "--incidents",
+            "incidents.csv",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    // i1 names payments: pay-1, although search-1 is later; i2 names none: the latest.
+    assert!(
+        rows[0].starts_with("i1,") && rows[0].contains(",pay-1,window,"),
+        "{text}"
+    );
+    assert!(
+        rows[1].starts_with("i2,") && rows[1].contains(",search-1,window,"),
+        "{text}"
+    );
+    let out = run_in(
+        dir.path(),
+        &[
+            "deployments",
+            "--deployments",
+            "deployments.csv",
+            "--incidents",
+            "incidents.csv",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",true,incident i1,payments"),
+        "{text}"
+    );
+    assert!(
+        text.lines().nth(2).unwrap().ends_with(",true,incident i2,search"),
+        "{text}"
+    );
+}
