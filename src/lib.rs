@@ -314,6 +314,13 @@ fn report_files(args: &cli::ReportArgs, progress: &Progress) -> Result<(Vec<u8>,
         report::Format::Csv,
         Some(&args.out.join("periods.csv")),
     )?;
+    // For Prometheus and Grafana users (docs/openmetrics.md).
+    let om = report::openmetrics::render(&outcome.summary);
+    report::write::write_atomic(&args.out.join("dora.om"), |w| w.write_all(om.as_bytes()))?;
+    let dashboard = report::grafana::dashboard(&outcome.summary);
+    report::write::write_atomic(&args.out.join("grafana-dashboard.json"), |w| {
+        w.write_all(dashboard.as_bytes())
+    })?;
     let mut json = json;
     json.push(b'\n');
     Ok((json, report::summary::metrics_text(&outcome.summary, &args.out)))

@@ -1,6 +1,8 @@
 //! Output: tables built from records, and the writers for CSV, JSON and Parquet.
 //! Polars types stay inside this module (and `metrics`); everything else hands over records.
 
+pub mod grafana;
+pub mod openmetrics;
 pub mod parquet;
 pub mod summary;
 pub mod table;

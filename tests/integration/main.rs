@@ -4,6 +4,7 @@ mod cli;
 mod degraded;
 mod demo;
 mod import;
+mod openmetrics;
 mod oracle;
 mod report;
 mod util;
