@@ -106,6 +106,16 @@ pub fn render(data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<Vec<(St
             files.push((format!("{name}.{suffix}"), encode(t, ext)?));
         }
     }
+    if formats.contains(&ReportFormat::Openmetrics) {
+        files.push((
+            "dora.om".to_owned(),
+            super::openmetrics::render(data.summary).into_bytes(),
+        ));
+        files.push((
+            "grafana-dashboard.json".to_owned(),
+            super::grafana::dashboard(data.summary).into_bytes(),
+        ));
+    }
     Ok(files)
 }
 

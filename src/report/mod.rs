@@ -2,6 +2,8 @@
 //! Polars types stay inside this module (and `metrics`); everything else hands over records.
 
 pub mod bundle;
+pub mod grafana;
+pub mod openmetrics;
 pub mod parquet;
 pub mod provenance;
 pub mod summary;

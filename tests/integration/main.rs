@@ -6,6 +6,7 @@ mod demo;
 mod golden;
 mod import;
 mod lead_time;
+mod openmetrics;
 mod oracle;
 mod reference;
 mod report;
