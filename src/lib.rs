@@ -314,6 +314,32 @@ fn report_files(args: &cli::ReportArgs, progress: &Progress) -> Result<(Vec<u8>,
         report::Format::Csv,
         Some(&args.out.join("periods.csv")),
     )?;
+    // report.html; provenance and commit subjects are still to be wired.
+    let f = &outcome.failures;
+    let mut deployments = loaded.analysis.deployments.clone();
+    for (dep, why) in deployments.iter_mut().zip(&f.failed) {
+        if dep.failed != Some(true) || options.failure == metrics::FailureMethod::Status {
+            dep.failed = Some(why.is_some());
+        }
+    }
+    let name = |d: Option<usize>| d.and_then(|d| deployments.get(d)).map(|d| d.name.clone());
+    let attribution: Vec<_> = f
+        .incidents
+        .iter()
+        .map(|a| (name(a.deployment), a.why.clone()))
+        .collect();
+    let html = report::html::render(&report::html::HtmlInput {
+        summary: &outcome.summary,
+        changes: &loaded.analysis.changes,
+        deployments: &deployments,
+        failure_reasons: &f.failed,
+        incidents: &loaded.exports.incidents,
+        incident_attribution: &attribution,
+        subjects: &Default::default(),
+        provenance: &serde_json::json!({}),
+        generated_at: None,
+    });
+    report::write::write_atomic(&args.out.join("report.html"), |w| w.write_all(html.as_bytes()))?;
     let mut json = json;
     json.push(b'\n');
     Ok((json, report::summary::metrics_text(&outcome.summary, &args.out)))

@@ -60,20 +60,24 @@ pub fn human_duration(seconds: f64) -> String {
     }
 }
 
-fn value_text(r: &crate::metrics::MetricRow) -> String {
-    let Some(v) = r.value else {
-        return "-".into();
-    };
-    match r.unit {
+/// A metric row's value as people read it (`4d 17h`, `13.8%`, `0.13/day`), `-` without one.
+pub fn value_text(r: &crate::metrics::MetricRow) -> String {
+    r.value.map_or_else(|| "-".into(), |v| unit_text(r.unit, v))
+}
+
+/// A value in a metric's unit as people read it.
+pub fn unit_text(unit: &str, v: f64) -> String {
+    match unit {
         "seconds" => human_duration(v),
         "ratio" => format!("{:.1}%", v * 100.0),
         "per day" => format!("{v:.2}/day"),
         "days per week" => format!("{v:.2}/week"),
-        _ => format!("{v:.2} {}", r.unit),
+        _ => format!("{v:.2} {unit}"),
     }
 }
 
-fn change_text(r: &crate::metrics::MetricRow) -> String {
+/// The change against the baseline: arrow, amount, better/worse, and whether beyond noise.
+pub fn change_text(r: &crate::metrics::MetricRow) -> String {
     let (Some(c), Some(d)) = (r.change, r.direction) else {
         return "-".into();
     };
@@ -95,6 +99,21 @@ fn change_text(r: &crate::metrics::MetricRow) -> String {
         None => "untested",
     };
     format!("{arrow} {amount} {} ({noise})", d.as_str())
+}
+
+/// A metric's name as people read it.
+pub fn metric_label(metric: &str) -> &str {
+    match metric {
+        "deployment_frequency" => "deployment frequency",
+        "deployments_per_week" => "deployments per week",
+        "deployments_per_month" => "deployments per month",
+        "deployment_days_per_week" => "deployment days/week",
+        "lead_time" => "lead time (median)",
+        "time_to_restore" => "time to restore (median)",
+        "change_failure_rate" => "change failure rate",
+        "deployment_rework_rate" => "deployment rework rate",
+        m => m,
+    }
 }
 
 /// The terminal summary of `dorascope report`: one line per metric, then data quality.
@@ -127,13 +146,8 @@ pub fn metrics_text(s: &crate::metrics::Summary, out: &std::path::Path) -> Strin
             continue;
         }
         let name = match r.metric {
-            "deployment_frequency" => "deployment frequency",
             "deployment_days_per_week" => "  deployment days/week",
-            "lead_time" => "lead time (median)",
-            "time_to_restore" => "time to restore (median)",
-            "change_failure_rate" => "change failure rate",
-            "deployment_rework_rate" => "deployment rework rate",
-            m => m,
+            m => metric_label(m),
         };
         let cat = r
             .category
