@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::summary::human_duration;
-use super::svg::{Anchor, Scale, Svg};
+use super::svg::{Anchor, PathData, Scale, Svg};
 use crate::benchmarks::survey::Standing;
 use crate::benchmarks::{Better, Category, Thresholds};
 use crate::metrics::MetricRow;
@@ -208,6 +208,9 @@ fn bands(t: &Thresholds, lo: f64, hi: f64) -> Vec<(Category, f64, f64)> {
         .collect()
 }
 
+/// Above this many periods a trend draws its line and a band of intervals, no markers.
+pub const DENSE_PERIODS: usize = 100;
+
 /// One metric per period: the value with its 95% interval, the category bands behind it and
 /// the baseline as a dashed line.
 pub fn trend(
@@ -264,34 +267,59 @@ pub fn trend(
             s.text(cx(i), y1 + 16.0, Anchor::Middle, "tick", &r.period);
         }
     }
+    let dense = rows.len() > DENSE_PERIODS;
     let mut segment: Vec<(f64, f64)> = Vec::new();
+    let draw = |segment: &mut Vec<(f64, f64)>, s: &mut Svg| {
+        s.polyline(segment, "series");
+        // A lone value has no line; dense charts have no markers, so it gets a dot.
+        if let ([(x, y)], true) = (segment.as_slice(), dense) {
+            s.circle(*x, *y, 1.5, "pt", None);
+        }
+        segment.clear();
+    };
     for (i, r) in rows.iter().enumerate() {
         match r.value.filter(|v| v.is_finite()) {
             Some(v) => segment.push((cx(i), y(v))),
-            None => {
-                s.polyline(&segment, "series");
-                segment.clear();
-            }
+            None => draw(&mut segment, &mut s),
         }
     }
-    s.polyline(&segment, "series");
-    let r = if step < 8.0 { 1.5 } else { 3.5 };
-    for (i, row) in rows.iter().enumerate() {
-        let Some(v) = row.value.filter(|v| v.is_finite()) else {
-            continue;
+    draw(&mut segment, &mut s);
+    if dense {
+        // Too many periods for a marker each: the intervals become a shaded band, one
+        // polygon per run of periods that have one.
+        let mut run: Vec<(f64, f64, f64)> = Vec::new();
+        let flush = |run: &mut Vec<(f64, f64, f64)>, s: &mut Svg| {
+            let mut pts: Vec<(f64, f64)> = run.iter().map(|&(x, hi, _)| (x, hi)).collect();
+            pts.extend(run.iter().rev().map(|&(x, _, lo)| (x, lo)));
+            s.polygon(&pts, "interval");
+            run.clear();
         };
-        if let (Some(a), Some(b)) = (row.interval_low, row.interval_high) {
-            s.line(cx(i), y(a), cx(i), y(b), "whisker");
+        for (i, row) in rows.iter().enumerate() {
+            match (row.interval_low, row.interval_high) {
+                (Some(a), Some(b)) if a.is_finite() && b.is_finite() => run.push((cx(i), y(b), y(a))),
+                _ => flush(&mut run, &mut s),
+            }
         }
-        let class = if row.partial { "pt partial" } else { "pt" };
-        let tip = format!(
-            "{}{}: {} (n = {})",
-            row.period,
-            if row.partial { " (partial)" } else { "" },
-            kind.text(v),
-            row.sample_size
-        );
-        s.circle(cx(i), y(v), r, class, Some(&tip));
+        flush(&mut run, &mut s);
+    } else {
+        let r = if step < 8.0 { 1.5 } else { 3.5 };
+        for (i, row) in rows.iter().enumerate() {
+            let Some(v) = row.value.filter(|v| v.is_finite()) else {
+                continue;
+            };
+            if let (Some(a), Some(b)) = (row.interval_low, row.interval_high) {
+                s.line(cx(i), y(a), cx(i), y(b), "whisker");
+            }
+            let class = if row.partial { "pt partial" } else { "pt" };
+            let tip = format!(
+                "{}{}: {} (n = {})",
+                row.period,
+                if row.partial { " (partial)" } else { "" },
+                kind.text(v),
+                row.sample_size
+            );
+            s.circle(cx(i), y(v), r, class, Some(&tip));
+        }
     }
     if rows.iter().all(|r| r.value.is_none()) {
         s.text(
@@ -422,15 +450,26 @@ pub struct Day {
 /// Years the calendar draws at most; earlier years are left out and the caption says so.
 pub const CALENDAR_YEARS: i32 = 10;
 
+/// Days with deployments that get a tooltip each, at most; above it the calendar draws every
+/// cell of a shade as one path (ten busy years would otherwise cost a megabyte of markup).
+const CALENDAR_TIPS: usize = 400;
+
 /// A year per row block, a column per week, a row per weekday (Monday first); shade by the
-/// number of deployments, a red outline where one failed. Days outside the range are hatched.
+/// number of deployments, a red outline where one failed. Days outside the range are blank.
 pub fn calendar(days: &BTreeMap<NaiveDate, Day>, first: NaiveDate, last: NaiveDate) -> String {
     let (cell, pitch, left) = (11.0, 13.0, 36.0);
     let first_year = first.year().max(last.year() - (CALENDAR_YEARS - 1));
     let years: Vec<i32> = (first_year..=last.year()).collect();
     let block = 7.0 * pitch + 26.0;
     let h = years.len() as f64 * block + 4.0;
+    let tips = days.values().filter(|d| d.deployments > 0).count() <= CALENDAR_TIPS;
     let mut s = Svg::new(WIDTH, h, "Deployment calendar");
+    // Shapes by class: outside the range, shades d0..d4, failed outlines.
+    let mut shapes: [PathData; 7] = Default::default();
+    const CLASSES: [&str; 7] = [
+        "day out", "day d0", "day d1", "day d2", "day d3", "day d4", "fail",
+    ];
+    let mut tipped: Vec<(f64, f64, usize, String)> = Vec::new();
     for (yi, &year) in years.iter().enumerate() {
         let top = yi as f64 * block;
         let (Some(jan1), Some(dec31)) = (
@@ -443,13 +482,8 @@ pub fn calendar(days: &BTreeMap<NaiveDate, Day>, first: NaiveDate, last: NaiveDa
         let grid_top = top + 18.0;
         s.text(0.0, top + 11.0, Anchor::Start, "year", &year.to_string());
         for (row, name) in [(0, "Mon"), (2, "Wed"), (4, "Fri")] {
-            s.text(
-                left - 6.0,
-                grid_top + row as f64 * pitch + 9.0,
-                Anchor::End,
-                "tick",
-                name,
-            );
+            let y = grid_top + row as f64 * pitch + 9.0;
+            s.text(left - 6.0, y, Anchor::End, "tick", name);
         }
         for m in 1..=12 {
             let Some(d) = NaiveDate::from_ymd_opt(year, m, 1) else {
@@ -469,43 +503,46 @@ pub fn calendar(days: &BTreeMap<NaiveDate, Day>, first: NaiveDate, last: NaiveDa
         while d <= dec31 {
             let col = (d - monday).num_days() / 7;
             let row = d.weekday().num_days_from_monday();
-            let (x, yy) = (left + col as f64 * pitch, grid_top + f64::from(row) * pitch);
+            let (x, y) = (left + col as f64 * pitch, grid_top + f64::from(row) * pitch);
             if d < first || d > last {
-                s.rect(x, yy, cell, cell, "day out", None);
+                shapes[0].rect(x, y, cell, cell);
             } else {
                 let day = days.get(&d).copied().unwrap_or_default();
                 let shade = match day.deployments {
-                    0 => "d0",
-                    1 => "d1",
-                    2..=3 => "d2",
-                    4..=7 => "d3",
-                    _ => "d4",
+                    0 => 1,
+                    1 => 2,
+                    2..=3 => 3,
+                    4..=7 => 4,
+                    _ => 5,
                 };
-                let class = if day.failed > 0 {
-                    format!("day {shade} fail")
+                if day.failed > 0 {
+                    shapes[6].rect(x, y, cell, cell);
+                }
+                if tips && day.deployments > 0 {
+                    let failed = if day.failed > 0 {
+                        format!(", {} failed", day.failed)
+                    } else {
+                        String::new()
+                    };
+                    let plural = if day.deployments == 1 { "" } else { "s" };
+                    let tip = format!("{d}: {} deployment{plural}{failed}", day.deployments);
+                    tipped.push((x, y, shade, tip));
                 } else {
-                    format!("day {shade}")
-                };
-                // Titles only where something happened: a tooltip on every empty day would
-                // add a quarter of a megabyte over ten years.
-                let tip = (day.deployments > 0).then(|| {
-                    format!(
-                        "{d}: {} deployment{}{}",
-                        day.deployments,
-                        if day.deployments == 1 { "" } else { "s" },
-                        if day.failed > 0 {
-                            format!(", {} failed", day.failed)
-                        } else {
-                            String::new()
-                        }
-                    )
-                });
-                s.rect(x, yy, cell, cell, &class, tip.as_deref());
+                    shapes[shade].rect(x, y, cell, cell);
+                }
             }
             let Some(next) = d.succ_opt() else { break };
             d = next;
         }
     }
+    for (d, class) in shapes.iter().zip(CLASSES).take(6) {
+        s.path(d, class);
+    }
+    for (x, y, shade, tip) in &tipped {
+        s.rect(*x, *y, cell, cell, CLASSES[*shade], Some(tip));
+    }
+    // Outlines last, over the cells they mark.
+    s.path(&shapes[6], CLASSES[6]);
     s.finish()
 }
 
@@ -593,19 +630,32 @@ pub fn timeline(
     let axis_y = inc_top + inc_h + 8.0;
     let h = axis_y + 24.0;
     let mut s = Svg::new(WIDTH, h, "Deployments and incidents over time");
-    s.text(x0, 12.0, Anchor::Start, "lane-label", "deployments (red: failed)");
+    s.text(
+        x0,
+        12.0,
+        Anchor::Start,
+        "lane-label",
+        "deployments (red: the share that failed)",
+    );
     s.line(x0, 56.0, x1, 56.0, "axis");
     let busiest = per_col.iter().map(|c| c.0).max().unwrap_or(0).max(1) as f64;
+    let (mut ok, mut bad) = (PathData::default(), PathData::default());
     for (i, &(n, failed)) in per_col.iter().enumerate() {
         if n == 0 {
             continue;
         }
         let cx = x0 + (i as f64 + 0.5) * (x1 - x0) / columns as f64;
         // Height grows with the count (square root: one busy day must not flatten the rest).
-        let len = 10.0 + 26.0 * ((n as f64).sqrt() / busiest.sqrt());
-        let class = if failed > 0 { "tick-fail" } else { "tick-deploy" };
-        s.line(cx, 56.0, cx, 56.0 - len, class);
+        let len = 8.0 + 24.0 * ((n as f64).sqrt() / busiest.sqrt());
+        ok.vline(cx, 56.0, -len);
+        if failed > 0 {
+            // The red part is the failed share, at least a visible stub: where every column
+            // holds a failure, the lane still shows how large a share failed.
+            bad.vline(cx, 56.0, -(len * failed as f64 / n as f64).max(4.0));
+        }
     }
+    s.path(&ok, "tick-deploy");
+    s.path(&bad, "tick-fail");
     s.text(
         x0,
         inc_top - 8.0,
@@ -645,13 +695,15 @@ pub fn timeline(
             starts[col(inc.start)] += 1;
         }
         let most = starts.iter().copied().max().unwrap_or(0).max(1) as f64;
+        let mut bars = PathData::default();
         for (i, &n) in starts.iter().enumerate() {
             if n > 0 {
                 let cx = x0 + i as f64 * (x1 - x0) / columns as f64;
                 let len = 4.0 + 42.0 * (n as f64 / most);
-                s.rect(cx, inc_top + 48.0 - len, 2.0, len, "inc-count", None);
+                bars.rect(cx, inc_top + 48.0 - len, 2.0, len);
             }
         }
+        s.path(&bars, "inc-count");
     }
     s.line(x0, axis_y, x1, axis_y, "axis");
     for (t, label) in time_ticks(since, until, x1 - x0) {

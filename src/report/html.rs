@@ -43,6 +43,8 @@ pub const WORST_CHANGES: usize = 20;
 pub const WORST_INCIDENTS: usize = 20;
 /// Rows of the failed-deployments table.
 pub const FAILED_DEPLOYMENTS: usize = 30;
+/// Periods a trend chart draws (the latest): five years of weeks.
+pub const TREND_PERIODS: usize = 260;
 /// Periods the per-period table lists (the latest); the charts show them all.
 pub const PERIOD_ROWS: usize = 60;
 /// Array items and rows the provenance table shows, so ten thousand tags stay a note.
@@ -310,7 +312,9 @@ fn trends(o: &mut String, s: &Summary, profile: Option<&Profile>) {
         escape(&s.benchmark.0)
     );
     for metric in TREND_METRICS {
-        let rows: Vec<&MetricRow> = s.periods.iter().filter(|r| r.metric == metric).collect();
+        let mut rows: Vec<&MetricRow> = s.periods.iter().filter(|r| r.metric == metric).collect();
+        let skipped = rows.len().saturating_sub(TREND_PERIODS);
+        rows.drain(..skipped);
         let overall = s.overall.iter().find(|r| r.metric == metric);
         let label = metric_label(metric);
         let _ = writeln!(o, "<figure>\n<figcaption><b>{}</b>", escape(label));
@@ -324,6 +328,13 @@ fn trends(o: &mut String, s: &Summary, profile: Option<&Profile>) {
             if let Some(w) = &r.warning {
                 let _ = write!(o, " · <span class=\"warn\">{}</span>", escape(w));
             }
+        }
+        if skipped > 0 {
+            let _ = write!(
+                o,
+                " · the latest {TREND_PERIODS} periods (periods.csv has all {})",
+                skipped + rows.len()
+            );
         }
         o.push_str("</figcaption>\n");
         let unavailable = overall.is_some_and(|r| r.value.is_none() && r.sample_size == 0)
@@ -564,7 +575,7 @@ fn timeline(o: &mut String, input: &HtmlInput<'_>) {
     o.push_str("<section>\n<h2>Incidents on the deployment timeline</h2>\n<figure>\n");
     let _ = writeln!(
         o,
-        "<figcaption>Ticks: deployments (taller where more fall on the same column, red where one failed). Bars: incidents from start to resolution, labelled with the deployment they are attributed to <span class=\"swatch inc attributed\"></span> attributed <span class=\"swatch inc\"></span> not attributed <span class=\"swatch inc open\"></span> still open{}. Times in UTC.</figcaption>",
+        "<figcaption>Ticks: deployments (taller where more fall on the same column; the red part is the share that failed). Bars: incidents from start to resolution, labelled with the deployment they are attributed to <span class=\"swatch inc attributed\"></span> attributed <span class=\"swatch inc\"></span> not attributed <span class=\"swatch inc open\"></span> still open{}. Times in UTC.</figcaption>",
         if bars.len() > charts::TIMELINE_BARS {
             format!(
                 "; {} incidents are too many to draw one by one, so their starts are counted instead",
@@ -900,6 +911,7 @@ svg.chart .grid { stroke: #000; stroke-opacity: 0.08; }
 svg.chart .axis { stroke: var(--muted); }
 svg.chart .baseline { stroke: #6f42c1; stroke-width: 1.5; stroke-dasharray: 6 4; }
 svg.chart .series { fill: none; stroke: #0b4f8a; stroke-width: 2; }
+svg.chart .interval { fill: #0b4f8a; fill-opacity: 0.18; }
 svg.chart .whisker { stroke: #0b4f8a; stroke-opacity: 0.45; stroke-width: 3; }
 svg.chart .pt { fill: #0b4f8a; stroke: #fff; stroke-width: 1; } svg.chart .pt.partial { fill: #fff; stroke: #0b4f8a; stroke-width: 1.5; }
 svg.chart .empty { fill: var(--muted); font-style: italic; }
@@ -908,8 +920,8 @@ svg.chart .count { font-size: 10px; fill: var(--muted); }
 svg.chart .marker { stroke: #1f2328; stroke-dasharray: 3 3; } svg.chart .marker-label { font-weight: 600; }
 svg.chart .day { fill: #ebedf0; } svg.chart .day.out { fill: #fff; stroke: #eef0f2; }
 svg.chart .d1 { fill: #9be9a8; } svg.chart .d2 { fill: #40c463; } svg.chart .d3 { fill: #30a14e; } svg.chart .d4 { fill: #216e39; }
-svg.chart .day.fail { stroke: #cf222e; stroke-width: 2; }
-svg.chart .tick-deploy { stroke: #0b4f8a; stroke-width: 1.5; } svg.chart .tick-fail { stroke: #cf222e; stroke-width: 2.5; }
+svg.chart .fail { fill: none; stroke: #cf222e; stroke-width: 2; }
+svg.chart .tick-deploy { fill: none; stroke: #0b4f8a; stroke-width: 1.5; } svg.chart .tick-fail { fill: none; stroke: #cf222e; stroke-width: 2.5; }
 svg.chart .inc { fill: #afb8c1; } svg.chart .inc.attributed { fill: #cf222e; } svg.chart .inc.open { fill-opacity: 0.35; stroke: #9a3412; stroke-dasharray: 3 2; }
 svg.chart .inc-label { font-size: 10px; } svg.chart .inc-count { fill: #cf222e; }
 svg.chart .spread { fill: #0b4f8a; opacity: 0.15; } svg.chart .mean { stroke: #0b4f8a; stroke-width: 2; } svg.chart .score { fill: #e36209; stroke: #fff; stroke-width: 1.5; }

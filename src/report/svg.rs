@@ -137,6 +137,32 @@ impl Svg {
         );
     }
 
+    /// A closed shape through `points`; fewer than three points draw nothing.
+    pub fn polygon(&mut self, points: &[(f64, f64)], class: &str) {
+        if points.len() < 3 {
+            return;
+        }
+        let pts: Vec<String> = points
+            .iter()
+            .map(|&(x, y)| format!("{},{}", num(x), num(y)))
+            .collect();
+        let _ = write!(
+            self.out,
+            r#"<polygon points="{}" class="{}"/>"#,
+            pts.join(" "),
+            escape(class)
+        );
+    }
+
+    /// A path from [`PathData`]; an empty one draws nothing. Many marks of one style in one
+    /// element keep dense charts small.
+    pub fn path(&mut self, d: &PathData, class: &str) {
+        if d.0.is_empty() {
+            return;
+        }
+        let _ = write!(self.out, r#"<path d="{}" class="{}"/>"#, d.0, escape(class));
+    }
+
     /// Text, escaped.
     pub fn text(&mut self, x: f64, y: f64, anchor: Anchor, class: &str, text: &str) {
         let _ = write!(
@@ -154,6 +180,30 @@ impl Svg {
     pub fn finish(mut self) -> String {
         self.out.push_str("</svg>");
         self.out
+    }
+}
+
+/// Path data built from numbers only (so it needs no escaping).
+#[derive(Debug, Clone, Default)]
+pub struct PathData(String);
+
+impl PathData {
+    /// A rectangle as a closed subpath.
+    pub fn rect(&mut self, x: f64, y: f64, w: f64, h: f64) {
+        let _ = write!(
+            self.0,
+            "M{} {}h{}v{}h{}z",
+            num(x),
+            num(y),
+            num(w.max(0.0)),
+            num(h.max(0.0)),
+            num(-w.max(0.0))
+        );
+    }
+
+    /// A vertical segment from (x, y) by `dy`.
+    pub fn vline(&mut self, x: f64, y: f64, dy: f64) {
+        let _ = write!(self.0, "M{} {}v{}", num(x), num(y), num(dy));
     }
 }
 
@@ -246,5 +296,17 @@ mod tests {
         assert!(out.contains("&lt;script&gt;</text>"));
         assert!(out.contains(r#"aria-label="a &lt;b&gt;""#));
         assert!(!out.contains("<script"));
+    }
+
+    #[test]
+    fn paths_are_numbers_only() {
+        let mut d = PathData::default();
+        d.rect(1.0, 2.0, 3.0, f64::NAN);
+        d.vline(5.0, 6.0, -7.25);
+        assert_eq!(d.0, "M1 2h3v0h-3zM5 6v-7.3");
+        let mut s = Svg::new(1.0, 1.0, "");
+        s.path(&PathData::default(), "x");
+        s.polygon(&[(0.0, 0.0), (1.0, 1.0)], "x");
+        assert!(!s.finish().contains("<path"), "empty shapes are not drawn");
     }
 }
