@@ -11,9 +11,6 @@ use crate::report::bundle::{self, ReportData, ReportFormat};
 use crate::report::provenance;
 use crate::{load, metrics, report};
 
-/// How many of the slowest changes the HTML report lists (their subjects are looked up).
-const WORST_CHANGES: usize = 20;
-
 /// `dorascope report`: the metrics engine over everything given.
 pub(crate) fn run(args: &ReportArgs, progress: &Progress) -> Result<()> {
     let (json, text) = files(args, progress)?;
@@ -125,7 +122,11 @@ pub(crate) fn files(args: &ReportArgs, progress: &Progress) -> Result<(Vec<u8>, 
         .collect();
 
     let subjects = if args.format.contains(&ReportFormat::Html) {
-        subjects(&settings.repos, &changes)
+        subjects(
+            &settings.repos,
+            &changes,
+            &report::html::shown_changes(&outcome.summary, &changes),
+        )
     } else {
         HashMap::new()
     };
@@ -182,17 +183,12 @@ pub(crate) fn files(args: &ReportArgs, progress: &Progress) -> Result<(Vec<u8>, 
     Ok((json, text))
 }
 
-/// Subjects of the slowest changes, which the HTML report lists by name. A repository that
+/// Subjects of the changes the HTML report lists (`shown`, indices into `changes`). A repository that
 /// cannot be read again leaves its changes without a subject (the sha is shown).
-fn subjects(repos: &[crate::git::RepoInput], changes: &[Change]) -> HashMap<Sha, String> {
-    let mut worst: Vec<usize> = (0..changes.len())
-        .filter(|&i| !changes[i].backlog && changes[i].lead_time_seconds.is_some_and(|l| l >= 0))
-        .collect();
-    worst.sort_unstable_by_key(|&i| (std::cmp::Reverse(changes[i].lead_time_seconds), changes[i].sha));
-    worst.truncate(WORST_CHANGES);
+fn subjects(repos: &[crate::git::RepoInput], changes: &[Change], shown: &[usize]) -> HashMap<Sha, String> {
     let mut out = HashMap::new();
     for r in repos {
-        let shas: Vec<Sha> = worst
+        let shas: Vec<Sha> = shown
             .iter()
             .map(|&i| &changes[i])
             .filter(|c| *c.repo == *r.label)

@@ -820,7 +820,8 @@ fn better_of(metric: &str) -> Better {
     }
 }
 
-fn profile_key(metric: &str) -> Option<&'static str> {
+/// The benchmark profile's key for a metric, if profiles categorize it.
+pub fn profile_key(metric: &str) -> Option<&'static str> {
     Some(match metric {
         "deployment_frequency" => "deployment_frequency_per_day",
         "lead_time" => "lead_time_seconds",

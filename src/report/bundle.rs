@@ -106,6 +106,20 @@ pub fn render(data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<Vec<(St
             files.push((format!("{name}.{suffix}"), encode(t, ext)?));
         }
     }
+    if formats.contains(&ReportFormat::Html) {
+        let page = super::html::render(&super::html::HtmlInput {
+            summary: data.summary,
+            changes: data.changes,
+            deployments: data.deployments,
+            failure_reasons: data.failure_reasons,
+            incidents: data.incidents,
+            incident_attribution: data.incident_attribution,
+            subjects: data.subjects,
+            provenance: data.provenance,
+            generated_at: data.generated_at,
+        });
+        files.push(("report.html".to_owned(), page.into_bytes()));
+    }
     if formats.contains(&ReportFormat::Openmetrics) {
         files.push((
             "dora.om".to_owned(),

@@ -1,12 +1,16 @@
-//! Output: tables built from records, and the writers for CSV, JSON and Parquet.
+//! Output: tables built from records, the writers for CSV, JSON and Parquet, and the HTML
+//! report with its SVG charts.
 //! Polars types stay inside this module (and `metrics`); everything else hands over records.
 
 pub mod bundle;
+pub mod charts;
 pub mod grafana;
+pub mod html;
 pub mod openmetrics;
 pub mod parquet;
 pub mod provenance;
 pub mod summary;
+pub mod svg;
 pub mod table;
 pub mod write;
 

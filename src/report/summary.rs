@@ -60,14 +60,13 @@ pub fn human_duration(seconds: f64) -> String {
     }
 }
 
-fn value_text(r: &crate::metrics::MetricRow) -> String {
-    unit_text(r.value, r.unit)
+/// A metric row's value as people read it (`4d 17h`, `13.8%`, `0.13/day`), `-` without one.
+pub fn value_text(r: &crate::metrics::MetricRow) -> String {
+    r.value.map_or_else(|| "-".into(), |v| unit_text(r.unit, v))
 }
 
-fn unit_text(value: Option<f64>, unit: &str) -> String {
-    let Some(v) = value else {
-        return "-".into();
-    };
+/// A value in a metric's unit as people read it.
+pub fn unit_text(unit: &str, v: f64) -> String {
     match unit {
         "seconds" => human_duration(v),
         "ratio" => format!("{:.1}%", v * 100.0),
@@ -77,9 +76,10 @@ fn unit_text(value: Option<f64>, unit: &str) -> String {
     }
 }
 
-fn change_text(r: &crate::metrics::MetricRow, color: bool) -> String {
+/// The change against the baseline: arrow, amount, better/worse, and whether beyond noise.
+pub fn change_text(r: &crate::metrics::MetricRow) -> String {
     let (Some(c), Some(d)) = (r.change, r.direction) else {
-        return format!("{:<44}", "-");
+        return "-".into();
     };
     let arrow = if c > 0.0 {
         "↑"
@@ -98,15 +98,35 @@ fn change_text(r: &crate::metrics::MetricRow, color: bool) -> String {
         Some(false) => "within noise",
         None => "untested",
     };
+    format!("{arrow} {amount} {} ({noise})", d.as_str())
+}
+
+/// [`change_text`] padded to `width` for the terminal, coloured when `color` is on.
+fn change_cell(r: &crate::metrics::MetricRow, width: usize, color: bool) -> String {
     // Padded before colouring: escape codes would count towards the column width.
-    let text = format!("{:<44}", format!("{arrow} {amount} {} ({noise})", d.as_str()));
+    let text = format!("{:<width$}", change_text(r));
     // Only a change beyond noise is worth a colour: the eye should go where the news is.
-    let code = match (color, r.significant, d.as_str()) {
-        (true, Some(true), "better") => "32",
-        (true, Some(true), "worse") => "31",
+    let code = match (color, r.significant, r.direction.map(|d| d.as_str())) {
+        (true, Some(true), Some("better")) => "32",
+        (true, Some(true), Some("worse")) => "31",
         _ => return text,
     };
     format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// A metric's name as people read it.
+pub fn metric_label(metric: &str) -> &str {
+    match metric {
+        "deployment_frequency" => "deployment frequency",
+        "deployments_per_week" => "deployments per week",
+        "deployments_per_month" => "deployments per month",
+        "deployment_days_per_week" => "deployment days/week",
+        "lead_time" => "lead time (median)",
+        "time_to_restore" => "time to restore (median)",
+        "change_failure_rate" => "change failure rate",
+        "deployment_rework_rate" => "deployment rework rate",
+        m => m,
+    }
 }
 
 /// A category name, coloured by how good it is when `color` is on.
@@ -164,13 +184,8 @@ pub fn metrics_text(
             continue;
         }
         let name = match r.metric {
-            "deployment_frequency" => "deployment frequency",
             "deployment_days_per_week" => "  deployment days/week",
-            "lead_time" => "lead time (median)",
-            "time_to_restore" => "time to restore (median)",
-            "change_failure_rate" => "change failure rate",
-            "deployment_rework_rate" => "deployment rework rate",
-            m => m,
+            m => metric_label(m),
         };
         let cat = category_text(r.category, 9, color);
         let warn = r
@@ -182,7 +197,7 @@ pub fn metrics_text(
             o,
             "{name:<26} {:>16} {cat} {} {:>7}{warn}",
             value_text(r),
-            change_text(r, color),
+            change_cell(r, 44, color),
             r.sample_size
         );
     }
@@ -226,7 +241,7 @@ pub fn metrics_text(
                 o,
                 "  {:<22} {:>16}{ratio} {cat} n={}",
                 row.metric,
-                unit_text(row.value, row.unit),
+                row.value.map_or_else(|| "-".into(), |v| unit_text(row.unit, v)),
                 row.sample_size
             );
         }
