@@ -37,33 +37,50 @@ fn main() {
     }
     let out = data_dir().join("metrics-report");
     let bin = env!("CARGO_BIN_EXE_dorascope");
-    let (mut engine, mut import) = (Vec::new(), Vec::new());
-    for i in 0..runs {
+    let report = |formats: &str| {
+        let mut c = Command::new(bin);
         // Outside any repository (the clone holds target/): deployments come from the export.
-        let mut a = Command::new(bin);
-        a.current_dir(std::env::temp_dir())
-            .args(["report", "-q", "--period", "week", "--deployments"])
+        c.current_dir(std::env::temp_dir())
+            .args([
+                "report",
+                "-q",
+                "--period",
+                "week",
+                "--format",
+                formats,
+                "--deployments",
+            ])
             .arg(&csv)
             .arg("--incidents")
             .arg(&json)
             .arg("--out")
             .arg(&out);
-        let mut b = Command::new(bin);
-        b.current_dir(std::env::temp_dir())
-            .args(["check"])
+        c
+    };
+    let check = || {
+        let mut c = Command::new(bin);
+        c.current_dir(std::env::temp_dir())
+            .arg("check")
             .arg(&csv)
             .arg(&json);
-        if i % 2 == 0 {
-            engine.push(time(&mut a));
-            import.push(time(&mut b));
-        } else {
-            import.push(time(&mut b));
-            engine.push(time(&mut a));
+        c
+    };
+    let (mut engine, mut files, mut import) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs {
+        // Rotated so that no command always runs first (or right after another).
+        for k in 0..3 {
+            match (i + k) % 3 {
+                0 => engine.push(time(&mut report("table"))),
+                1 => files.push(time(&mut report("table,csv,parquet,json,html,openmetrics"))),
+                _ => import.push(time(&mut check())),
+            }
         }
     }
-    let (e, c) = (median(engine), median(import));
+    let (e, f, c) = (median(engine), median(files), median(import));
     println!("rows={rows} incidents={incidents} runs={runs}");
-    println!("report (whole engine): median {e:.2} s");
-    println!("check (import only):   median {c:.2} s");
-    println!("ratio report / check:  {:.2}x", e / c);
+    println!("report --format table (engine):     median {e:.2} s");
+    println!("report, every file (engine + files): median {f:.2} s");
+    println!("check (import only):                median {c:.2} s");
+    println!("ratio engine / check:      {:.2}x", e / c);
+    println!("ratio every file / check:  {:.2}x", f / c);
 }

@@ -166,19 +166,14 @@ pub(crate) fn files(args: &ReportArgs, progress: &Progress) -> Result<(Vec<u8>, 
         generated_at: generated_at.as_deref(),
     };
     let bar = progress.spinner("writing the report");
-    let rendered = bundle::render(&data, &args.format)?;
-    bundle::write(&args.out, &rendered)?;
+    let names = bundle::write(&args.out, &data, &args.format)?;
     bar.finish_and_clear();
-    let json = rendered
-        .iter()
-        .find(|(name, _)| name == "summary.json")
-        .map(|(_, b)| b.clone())
-        .unwrap_or_default();
+    let json = bundle::summary_json(&outcome.summary)?;
     let color = args.color.enabled(
         std::io::stdout().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
     );
-    let names: Vec<&str> = rendered.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let text = report::summary::metrics_text(&outcome.summary, &args.out, &names, color);
     Ok((json, text))
 }

@@ -1,13 +1,13 @@
-//! The files of `dorascope report --out DIR`: every one is encoded in memory first, so a
-//! failure while encoding writes nothing, and then each is written atomically.
+//! The files of `dorascope report --out DIR`, written all or nothing.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::table::{self, Table};
-use super::write::{Format, encode, write_atomic};
+use super::write::{Format, encode_to};
 use crate::error::{Error, Result};
 use crate::metrics::Summary;
 use crate::model::{Change, Deployment, Incident, Sha};
@@ -52,22 +52,37 @@ pub struct ReportData<'a> {
     pub generated_at: Option<&'a str>,
 }
 
+/// summary.json's bytes: pretty JSON and a final newline (also what `--json` prints).
+pub fn summary_json(summary: &Summary) -> Result<Vec<u8>> {
+    json_bytes(summary, "summary.json")
+}
+
 fn json_bytes(v: &impl Serialize, what: &str) -> Result<Vec<u8>> {
     let mut out = serde_json::to_vec_pretty(v).map_err(|e| Error::Internal(format!("{what}: {e}")))?;
     out.push(b'\n');
     Ok(out)
 }
 
-/// Encodes every file `formats` asks for: (file name, bytes), in a fixed order.
-pub fn render(data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files = vec![
+/// One file of the report: small ones are rendered whole, tables stream into their file.
+enum Content<'t> {
+    Bytes(Vec<u8>),
+    Table(&'t Table, Format),
+}
+
+/// Writes every file `formats` asks for into `dir` (created if missing) and returns their
+/// names in a fixed order. Every file is first written in full to a temporary file beside
+/// its place; only when all are complete are they renamed into place, so an error leaves
+/// the previous report (or nothing), never a mix or a half-written file. Tables stream to
+/// disk: a million-row table is never held encoded in memory.
+pub fn write(dir: &Path, data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<Vec<String>> {
+    let mut files: Vec<(String, Content<'_>)> = vec![
         (
             "summary.json".to_owned(),
-            json_bytes(data.summary, "summary.json")?,
+            Content::Bytes(summary_json(data.summary)?),
         ),
         (
             "provenance.json".to_owned(),
-            json_bytes(data.provenance, "provenance.json")?,
+            Content::Bytes(json_bytes(data.provenance, "provenance.json")?),
         ),
     ];
     let tables: Vec<(&str, Table)> = if formats
@@ -89,21 +104,15 @@ pub fn render(data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<Vec<(St
     } else {
         Vec::new()
     };
-    for (format, ext) in [
-        (ReportFormat::Csv, Format::Csv),
-        (ReportFormat::Parquet, Format::Parquet),
-        (ReportFormat::Json, Format::Json),
+    for (format, ext, suffix) in [
+        (ReportFormat::Csv, Format::Csv, "csv"),
+        (ReportFormat::Parquet, Format::Parquet, "parquet"),
+        (ReportFormat::Json, Format::Json, "json"),
     ] {
-        if !formats.contains(&format) {
-            continue;
-        }
-        let suffix = match ext {
-            Format::Csv => "csv",
-            Format::Parquet => "parquet",
-            Format::Json => "json",
-        };
-        for (name, t) in &tables {
-            files.push((format!("{name}.{suffix}"), encode(t, ext)?));
+        if formats.contains(&format) {
+            for (name, t) in &tables {
+                files.push((format!("{name}.{suffix}"), Content::Table(t, ext)));
+            }
         }
     }
     if formats.contains(&ReportFormat::Html) {
@@ -118,26 +127,53 @@ pub fn render(data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<Vec<(St
             provenance: data.provenance,
             generated_at: data.generated_at,
         });
-        files.push(("report.html".to_owned(), page.into_bytes()));
+        files.push(("report.html".to_owned(), Content::Bytes(page.into_bytes())));
     }
     if formats.contains(&ReportFormat::Openmetrics) {
         files.push((
             "dora.om".to_owned(),
-            super::openmetrics::render(data.summary).into_bytes(),
+            Content::Bytes(super::openmetrics::render(data.summary).into_bytes()),
         ));
         files.push((
             "grafana-dashboard.json".to_owned(),
-            super::grafana::dashboard(data.summary).into_bytes(),
+            Content::Bytes(super::grafana::dashboard(data.summary).into_bytes()),
         ));
     }
-    Ok(files)
-}
 
-/// Writes the rendered files into `dir` (created if missing), each atomically.
-pub fn write(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
-    for (name, bytes) in files {
-        write_atomic(&dir.join(name), |w| w.write_all(bytes))?;
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let discard = |staged: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (name, content) in &files {
+        let path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        if path.is_dir() {
+            // Found now rather than at the rename, when earlier files would already be in place.
+            discard(&staged);
+            return Err(Error::output(&path, "is a directory"));
+        }
+        let written = std::fs::File::create(&tmp).and_then(|f| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            match content {
+                Content::Bytes(b) => w.write_all(b)?,
+                Content::Table(t, format) => encode_to(t, *format, &mut w)?,
+            }
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()
+        });
+        staged.push((tmp, path.clone()));
+        if let Err(e) = written {
+            discard(&staged);
+            return Err(Error::output(&path, e));
+        }
     }
-    Ok(())
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            discard(&staged[i..]);
+            return Err(Error::output(path, e));
+        }
+    }
+    Ok(files.into_iter().map(|(n, _)| n).collect())
 }

@@ -426,3 +426,37 @@ fn incidents_are_attributed_within_their_service() {
         "{text}"
     );
 }
+
+/// A report that cannot be written completely changes nothing: the previous files stay, and
+/// no temporary file is left behind.
+#[test]
+fn a_report_that_fails_to_write_leaves_the_previous_one() {
+    let dir = workspace();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("deployments.csv")).unwrap();
+    std::fs::write(out.join("summary.json"), "previous\n").unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "report",
+            "--deployments",
+            "deployments.csv",
+            "--incidents",
+            "incidents.csv",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("deployments.csv"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("summary.json")).unwrap(),
+        "previous\n"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["deployments.csv", "summary.json"]);
+}
