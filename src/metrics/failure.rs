@@ -83,18 +83,64 @@ pub fn classify(
     fix_tags: Option<&GlobMatcher>,
     window: i64,
 ) -> PolarsResult<Failures> {
+    classify_from(method, deployments, incidents, reverts, fix_tags, window, None)
+}
+
+/// Applies `method` again, reusing what `prior` (a classification of the same records with
+/// the same window) already worked out: the timeline, and the window attribution of incidents
+/// when both methods attribute by window. The side-by-side rates of every method would
+/// otherwise sort a million deployments and join every incident once per method.
+pub fn reclassify(
+    method: FailureMethod,
+    deployments: &[Deployment],
+    incidents: &[Incident],
+    reverts: &[Revert],
+    fix_tags: Option<&GlobMatcher>,
+    window: i64,
+    (prior, prior_method): (&Failures, FailureMethod),
+) -> PolarsResult<Failures> {
+    let by_window = |m: FailureMethod| !matches!(m, FailureMethod::AnyInWindow | FailureMethod::Linked);
+    let attributed = (by_window(method) && by_window(prior_method)).then(|| prior.incidents.clone());
+    classify_from(
+        method,
+        deployments,
+        incidents,
+        reverts,
+        fix_tags,
+        window,
+        Some((prior.timeline.clone(), attributed)),
+    )
+}
+
+type Prior = (Vec<usize>, Option<Vec<Attributed>>);
+
+fn classify_from(
+    method: FailureMethod,
+    deployments: &[Deployment],
+    incidents: &[Incident],
+    reverts: &[Revert],
+    fix_tags: Option<&GlobMatcher>,
+    window: i64,
+    prior: Option<Prior>,
+) -> PolarsResult<Failures> {
     let n = deployments.len();
     let mut failed: Vec<Option<String>> = vec![None; n];
     let successful: Vec<bool> = deployments.iter().map(|d| d.failed != Some(true)).collect();
-    let line = attribution::timeline(deployments);
-    let attributed = match method {
-        FailureMethod::AnyInWindow => attribution::by_service(deployments, &line, incidents, |l, i| {
-            Ok(attribution::any_in_window(deployments, l, i, window))
-        })?,
-        FailureMethod::Linked => attribution::linked(deployments, &line, incidents),
-        _ => attribution::by_service(deployments, &line, incidents, |l, i| {
-            attribution::window(deployments, l, i, window)
-        })?,
+    let (line, known) = match prior {
+        Some((line, known)) => (line, known),
+        None => (attribution::timeline(deployments), None),
+    };
+    let attributed = match known {
+        Some(a) => a,
+        None => match method {
+            FailureMethod::AnyInWindow => attribution::by_service(deployments, &line, incidents, |l, i| {
+                Ok(attribution::any_in_window(deployments, l, i, window))
+            })?,
+            FailureMethod::Linked => attribution::linked(deployments, &line, incidents),
+            _ => attribution::by_service(deployments, &line, incidents, |l, i| {
+                attribution::window(deployments, l, i, window)
+            })?,
+        },
     };
     match method {
         FailureMethod::Window | FailureMethod::AnyInWindow | FailureMethod::Linked => {
@@ -292,6 +338,37 @@ mod tests {
 
     fn reasons(f: &Failures) -> Vec<Option<&str>> {
         f.failed.iter().map(|r| r.as_deref()).collect()
+    }
+
+    #[test]
+    fn reclassifying_from_any_method_equals_classifying_afresh() {
+        let mut deps: Vec<Deployment> = (0..40)
+            .map(|i| {
+                let mut d = deployment(&format!("v{i:02}"), (i * 7_919 % 50_000) as i64);
+                d.failed = (i % 9 == 0).then_some(true);
+                d.rollback = i % 11 == 0;
+                d
+            })
+            .collect();
+        deps[3].name = "v03-hotfix".into();
+        let incs: Vec<Incident> = (0..25)
+            .map(|i| {
+                let mut inc = incident(&format!("i{i}"), (i * 3_571 % 52_000) as i64, None);
+                inc.deployment = (i % 4 == 0).then(|| format!("v{:02}", i % 40));
+                inc
+            })
+            .collect();
+        let fix = crate::git::tags::compile_glob("*-hotfix").unwrap();
+        for &prior_m in &FailureMethod::ALL {
+            let prior = classify(prior_m, &deps, &incs, &[], Some(&fix), 4_000).unwrap();
+            for &m in &FailureMethod::ALL {
+                let fresh = classify(m, &deps, &incs, &[], Some(&fix), 4_000).unwrap();
+                let again = reclassify(m, &deps, &incs, &[], Some(&fix), 4_000, (&prior, prior_m)).unwrap();
+                assert_eq!(again.failed, fresh.failed, "{prior_m:?} -> {m:?}");
+                assert_eq!(again.counted, fresh.counted, "{prior_m:?} -> {m:?}");
+                assert_eq!(again.incidents, fresh.incidents, "{prior_m:?} -> {m:?}");
+            }
+        }
     }
 
     #[test]

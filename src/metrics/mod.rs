@@ -480,8 +480,16 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
             let f = if m == opts.failure {
                 &failures
             } else {
-                other = failure::classify(m, d, inputs.incidents, inputs.reverts, fix, opts.failure_window)
-                    .map_err(polars_err)?;
+                other = failure::reclassify(
+                    m,
+                    d,
+                    inputs.incidents,
+                    inputs.reverts,
+                    fix,
+                    opts.failure_window,
+                    (&failures, opts.failure),
+                )
+                .map_err(polars_err)?;
                 &other
             };
             let mut failed = 0;
