@@ -460,3 +460,82 @@ fn a_report_that_fails_to_write_leaves_the_previous_one() {
     left.sort();
     assert_eq!(left, ["deployments.csv", "summary.json"]);
 }
+
+/// Text from inputs reaches people as text: a commit subject or an incident title that looks
+/// like markup stays escaped in report.html, and one that looks like a formula is defused in
+/// CSV; --generated-at is the only time written, and --color always colours categories.
+#[test]
+fn hostile_text_stays_text_in_html_and_csv() {
+    let repo = crate::util::Repo::new();
+    let c0 = repo.commit("initial", T0);
+    repo.annotated_tag("v1", &c0, T0 + HOUR);
+    repo.commit("<script>alert('subject')</script> & \"quotes\"", T0 + 2 * HOUR);
+    let c2 = repo.commit("=HYPERLINK(\"http://evil\")", T0 + 3 * HOUR);
+    repo.annotated_tag("v2", &c2, T0 + 10 * HOUR);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("incidents.csv"),
+        format!(
+            "id,started_at,resolved_at,title\ni1,{},{},\"<img src=x onerror=alert(1)>\"\ni2,{},{},=cmd|' /C calc'!A0\n",
+            at(11),
+            at(12),
+            at(13),
+            at(14)
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_dorascope"))
+        .arg("report")
+        .arg("--repo")
+        .arg(&repo.path)
+        .arg("--incidents")
+        .arg(dir.path().join("incidents.csv"))
+        .args([
+            "--generated-at",
+            "2024-02-01T12:00:00+01:00",
+            "--color",
+            "always",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("\x1b["),
+        "--color always colours"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert("),
+        "the subject is shown, escaped"
+    );
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(
+        !html.contains("<script") && !html.contains("<img"),
+        "no markup from inputs"
+    );
+    assert!(html.contains("2024-02-01T11:00:00Z"), "--generated-at, in UTC");
+    let incidents = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
+    assert!(incidents.contains(",'=cmd|' /C calc'!A0"), "{incidents}");
+    let provenance: Value =
+        serde_json::from_slice(&std::fs::read(out.join("provenance.json")).unwrap()).unwrap();
+    assert_eq!(provenance["generated_at"], "2024-02-01T11:00:00Z");
+    assert_eq!(provenance["repositories"][0]["head"], c2.as_str());
+    assert_eq!(provenance["inputs"][0]["records"], 2);
+    assert_eq!(provenance["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    // Without --generated-at, no wall-clock time anywhere.
+    let o = Command::new(env!("CARGO_BIN_EXE_dorascope"))
+        .arg("report")
+        .arg("--repo")
+        .arg(&repo.path)
+        .args(["--format", "html", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let provenance: Value =
+        serde_json::from_slice(&std::fs::read(out.join("provenance.json")).unwrap()).unwrap();
+    assert!(provenance["generated_at"].is_null());
+}
