@@ -165,6 +165,44 @@ fn rfc<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::time::rfc3339(*t))
 }
 
+impl MetricRow {
+    /// A row without a value: the period (label, start, end, partial), the metric, its
+    /// method and unit, everything else empty.
+    pub fn blank(
+        (period, start, end, partial): (String, i64, i64, bool),
+        metric: &'static str,
+        method: String,
+        unit: &'static str,
+    ) -> MetricRow {
+        MetricRow {
+            period,
+            start,
+            end,
+            partial,
+            metric,
+            method,
+            unit,
+            value: None,
+            sample_size: 0,
+            numerator: None,
+            denominator: None,
+            interval_low: None,
+            interval_high: None,
+            p75: None,
+            p90: None,
+            p95: None,
+            mean: None,
+            category: None,
+            survey_answer: None,
+            baseline_value: None,
+            change: None,
+            direction: None,
+            significant: None,
+            warning: None,
+        }
+    }
+}
+
 /// One metric in one period: a row of the per-period table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricRow {
@@ -847,31 +885,13 @@ fn small(n: u64) -> Option<String> {
 
 /// The rows of one range, compared with `base`.
 fn rows(p: &Period, c: &Cells, base: Option<&Cells>, missing: &[&str], opts: &Options) -> Vec<MetricRow> {
-    let row = |metric: &'static str, method: String, unit: &'static str| MetricRow {
-        period: p.label.clone(),
-        start: p.start.timestamp(),
-        end: p.end.timestamp(),
-        partial: p.partial,
-        metric,
-        method,
-        unit,
-        value: None,
-        sample_size: 0,
-        numerator: None,
-        denominator: None,
-        interval_low: None,
-        interval_high: None,
-        p75: None,
-        p90: None,
-        p95: None,
-        mean: None,
-        category: None,
-        survey_answer: None,
-        baseline_value: None,
-        change: None,
-        direction: None,
-        significant: None,
-        warning: None,
+    let row = |metric: &'static str, method: String, unit: &'static str| {
+        MetricRow::blank(
+            (p.label.clone(), p.start.timestamp(), p.end.timestamp(), p.partial),
+            metric,
+            method,
+            unit,
+        )
     };
     let per = |c: &Cells, scale: f64| (c.days > 0.0).then(|| c.deployments as f64 / c.days * scale);
     let mut out = Vec::new();

@@ -1,6 +1,5 @@
 //! The files of `dorascope report --out DIR`, written all or nothing.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +9,6 @@ use super::table::{self, Table};
 use super::write::{Format, encode_to};
 use crate::error::{Error, Result};
 use crate::metrics::Summary;
-use crate::model::{Change, Deployment, Incident, Sha};
 
 /// What `--format` can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, Serialize)]
@@ -30,27 +28,9 @@ pub enum ReportFormat {
     Openmetrics,
 }
 
-/// Everything a report's files are made from. Records are those of the report's range.
-pub struct ReportData<'a> {
-    /// The numbers.
-    pub summary: &'a Summary,
-    /// Changes shipped in range, and those not deployed yet.
-    pub changes: &'a [Change],
-    /// Deployments in range, `failed` decided by the chosen method.
-    pub deployments: &'a [Deployment],
-    /// Why each deployment failed (parallel to `deployments`).
-    pub failure_reasons: &'a [Option<String>],
-    /// Incidents started in range.
-    pub incidents: &'a [Incident],
-    /// Each incident's deployment and why (parallel to `incidents`).
-    pub incident_attribution: &'a [(Option<String>, String)],
-    /// Subjects of the commits the HTML report names.
-    pub subjects: &'a HashMap<Sha, String>,
-    /// provenance.json's content.
-    pub provenance: &'a serde_json::Value,
-    /// `--generated-at`, as given.
-    pub generated_at: Option<&'a str>,
-}
+/// Everything a report's files are made from (the HTML page reads all of it). Records are
+/// those of the report's range.
+pub use super::html::HtmlInput as ReportData;
 
 /// summary.json's bytes: pretty JSON and a final newline (also what `--json` prints).
 pub fn summary_json(summary: &Summary) -> Result<Vec<u8>> {
@@ -116,17 +96,7 @@ pub fn write(dir: &Path, data: &ReportData<'_>, formats: &[ReportFormat]) -> Res
         }
     }
     if formats.contains(&ReportFormat::Html) {
-        let page = super::html::render(&super::html::HtmlInput {
-            summary: data.summary,
-            changes: data.changes,
-            deployments: data.deployments,
-            failure_reasons: data.failure_reasons,
-            incidents: data.incidents,
-            incident_attribution: data.incident_attribution,
-            subjects: data.subjects,
-            provenance: data.provenance,
-            generated_at: data.generated_at,
-        });
+        let page = super::html::render(data);
         files.push(("report.html".to_owned(), Content::Bytes(page.into_bytes())));
     }
     if formats.contains(&ReportFormat::Openmetrics) {

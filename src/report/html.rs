@@ -759,41 +759,14 @@ fn failed_deployments_table(o: &mut String, input: &HtmlInput<'_>) {
 }
 
 fn quality(o: &mut String, s: &Summary) {
-    let q = &s.data_quality;
     o.push_str("<section>\n<h2>Data quality</h2>\n<ul>\n");
-    let _ = writeln!(
-        o,
-        "<li>{} deployments ({} runs their tool reported failed), {} incidents ({} still open)</li>",
-        q.deployments, q.failed_runs, q.incidents, q.open_incidents
-    );
-    let _ = writeln!(
-        o,
-        "<li>lead time leaves out {} backlog changes, {} merge commits and {} negative lead times (clock skew)</li>",
-        q.backlog_changes, q.merge_commits, q.negative_lead_times
-    );
-    for (why, n) in &q.unattributed_incidents {
-        let _ = writeln!(
-            o,
-            "<li>{n} incidents attributed to no deployment ({})</li>",
-            escape(why)
-        );
-    }
-    if q.unrecovered_deployments > 0 {
-        let _ = writeln!(
-            o,
-            "<li>{} failed deployments not recovered by the end of the data</li>",
-            q.unrecovered_deployments
-        );
-    }
-    if q.merge_requests_without_first_commit + q.merge_requests_not_deployed > 0 {
-        let _ = writeln!(
-            o,
-            "<li>merge requests: {} without their first commit, {} not deployed</li>",
-            q.merge_requests_without_first_commit, q.merge_requests_not_deployed
-        );
-    }
-    for u in &s.unavailable {
-        let _ = writeln!(o, "<li class=\"warn\">{}</li>", escape(u));
+    for line in super::summary::quality_lines(s) {
+        let class = if line.starts_with("note: ") {
+            " class=\"warn\""
+        } else {
+            ""
+        };
+        let _ = writeln!(o, "<li{class}>{}</li>", escape(&line));
     }
     o.push_str("</ul>\n</section>\n");
 }

@@ -623,36 +623,8 @@ pub(crate) mod fixture {
     pub const DAY: i64 = 86_400;
 
     pub fn row(metric: &'static str, method: &str, unit: &'static str, start: i64, end: i64) -> MetricRow {
-        MetricRow {
-            period: if end - start > 40 * DAY {
-                "all".into()
-            } else {
-                "p".into()
-            },
-            start,
-            end,
-            partial: false,
-            metric,
-            method: method.into(),
-            unit,
-            value: None,
-            sample_size: 0,
-            numerator: None,
-            denominator: None,
-            interval_low: None,
-            interval_high: None,
-            p75: None,
-            p90: None,
-            p95: None,
-            mean: None,
-            category: None,
-            survey_answer: None,
-            baseline_value: None,
-            change: None,
-            direction: None,
-            significant: None,
-            warning: None,
-        }
+        let period = if end - start > 40 * DAY { "all" } else { "p" };
+        MetricRow::blank((period.into(), start, end, false), metric, method.into(), unit)
     }
 
     /// The six metric rows of one range, with `k` shifting the values apart.

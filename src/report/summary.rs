@@ -114,6 +114,52 @@ fn change_cell(r: &crate::metrics::MetricRow, width: usize, color: bool) -> Stri
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
+/// The data-quality section as sentences, for the terminal and the HTML report alike:
+/// what was left out of the numbers, and why. Lines for things that did not happen are left
+/// out, except the first two, which give the counts behind every number.
+pub fn quality_lines(s: &crate::metrics::Summary) -> Vec<String> {
+    let q = &s.data_quality;
+    let mut out = vec![
+        format!(
+            "{} deployments ({} runs their tool reported failed), {} incidents ({} still open)",
+            q.deployments, q.failed_runs, q.incidents, q.open_incidents
+        ),
+        format!(
+            "lead time leaves out {} backlog changes, {} merge commits and {} negative lead times (clock skew)",
+            q.backlog_changes, q.merge_commits, q.negative_lead_times
+        ),
+    ];
+    for (why, n) in &q.unattributed_incidents {
+        out.push(format!("{n} incidents attributed to no deployment ({why})"));
+    }
+    if q.unrecovered_deployments > 0 {
+        out.push(format!(
+            "{} failed deployments not recovered by the end of the data",
+            q.unrecovered_deployments
+        ));
+    }
+    if q.merge_requests_without_first_commit + q.merge_requests_not_deployed > 0 {
+        out.push(format!(
+            "merge requests: {} without their first commit, {} not deployed",
+            q.merge_requests_without_first_commit, q.merge_requests_not_deployed
+        ));
+    }
+    if q.skipped_records > 0 {
+        out.push(format!(
+            "{} export records skipped as bad (`dorascope check` lists them; --strict stops at the first)",
+            q.skipped_records
+        ));
+    }
+    if q.unresolved_deployments > 0 {
+        out.push(format!(
+            "{} deployments name commits that are not in the repository",
+            q.unresolved_deployments
+        ));
+    }
+    out.extend(s.unavailable.iter().map(|u| format!("note: {u}")));
+    out
+}
+
 /// A metric's name as people read it.
 pub fn metric_label(metric: &str) -> &str {
     match metric {
@@ -249,44 +295,9 @@ pub fn metrics_text(
             let _ = writeln!(o, "  note: {n}");
         }
     }
-    let q = &s.data_quality;
     let _ = writeln!(o, "\ndata quality:");
-    let _ = writeln!(
-        o,
-        "  {} deployments ({} failed runs), {} incidents ({} open)",
-        q.deployments, q.failed_runs, q.incidents, q.open_incidents
-    );
-    let _ = writeln!(
-        o,
-        "  lead time leaves out {} backlog changes, {} merge commits, {} negative lead times",
-        q.backlog_changes, q.merge_commits, q.negative_lead_times
-    );
-    for (why, n) in &q.unattributed_incidents {
-        let _ = writeln!(o, "  {n} incidents attributed to no deployment ({why})");
-    }
-    if q.unrecovered_deployments > 0 {
-        let _ = writeln!(
-            o,
-            "  {} failed deployments not recovered",
-            q.unrecovered_deployments
-        );
-    }
-    if q.merge_requests_without_first_commit + q.merge_requests_not_deployed > 0 {
-        let _ = writeln!(
-            o,
-            "  merge requests: {} without their first commit, {} not deployed",
-            q.merge_requests_without_first_commit, q.merge_requests_not_deployed
-        );
-    }
-    for u in &s.unavailable {
-        let _ = writeln!(o, "  note: {u}");
-    }
-    if q.skipped_records + q.unresolved_deployments > 0 {
-        let _ = writeln!(
-            o,
-            "  {} export records skipped as bad, {} deployments name commits not in the repository",
-            q.skipped_records, q.unresolved_deployments
-        );
+    for line in quality_lines(s) {
+        let _ = writeln!(o, "  {line}");
     }
     let _ = writeln!(o, "\nwrote {}: {}", out.display(), files.join(", "));
     o
