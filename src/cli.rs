@@ -25,6 +25,11 @@ pub struct Cli {
     /// No progress bars (they are drawn only when stderr is a terminal anyway).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Read settings from this TOML file (keys are the long option names; docs/config.md).
+    /// Default: dorascope.toml in the current directory, when there is one. Options given on
+    /// the command line win.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// The subcommands.

@@ -8,6 +8,7 @@
 pub mod benchmarks;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod error;
 pub mod exports;
@@ -38,7 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Changes(args) => table_command(&args, true, &progress),
         Command::Deployments(args) => table_command(&args, false, &progress),
         Command::Incidents(args) => incidents_command(&args, &progress),
-        Command::Report(args) => report_command::run(&args, &progress),
+        Command::Report(args) => report_command::run(&args, cli.config.as_deref(), &progress),
         Command::Check(args) => check::run(&args),
         Command::Benchmarks => {
             let text = benchmarks::listing().map_err(Error::Internal)?;
@@ -405,7 +406,7 @@ fn demo(dir: Option<PathBuf>, progress: &Progress) -> Result<()> {
     let Command::Report(report_args) = parsed.command else {
         return Err(Error::Internal("demo arguments: not the report command".into()));
     };
-    let (_, report_text) = report_command::files(&report_args, &Progress::new(true))?;
+    let (_, report_text) = report_command::files(&report_args, None, &Progress::new(true))?;
     let text = report::summary::deployments_text(&analysis.deployments, &analysis.changes);
     let text = format!("{text}\n{report_text}");
     let text = format!(

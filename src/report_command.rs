@@ -12,8 +12,8 @@ use crate::report::provenance;
 use crate::{load, metrics, report};
 
 /// `dorascope report`: the metrics engine over everything given.
-pub(crate) fn run(args: &ReportArgs, progress: &Progress) -> Result<()> {
-    let (json, text) = files(args, progress)?;
+pub(crate) fn run(args: &ReportArgs, config: Option<&std::path::Path>, progress: &Progress) -> Result<()> {
+    let (json, text) = files(args, config, progress)?;
     if args.json {
         report::write::write_stdout(&json)
     } else if args.format.contains(&ReportFormat::Table) {
@@ -24,7 +24,11 @@ pub(crate) fn run(args: &ReportArgs, progress: &Progress) -> Result<()> {
 }
 
 /// Computes the report, writes its files, and returns summary.json and the terminal text.
-pub(crate) fn files(args: &ReportArgs, progress: &Progress) -> Result<(Vec<u8>, String)> {
+pub(crate) fn files(
+    args: &ReportArgs,
+    config: Option<&std::path::Path>,
+    progress: &Progress,
+) -> Result<(Vec<u8>, String)> {
     let mut settings = args.input.settings()?;
     // The range is the engine's: the baseline may lie before --since.
     let (since, until) = (settings.git.since.take(), settings.git.until.take());
@@ -146,7 +150,15 @@ pub(crate) fn files(args: &ReportArgs, progress: &Progress) -> Result<(Vec<u8>, 
         &args.input.exclude_tags,
     );
     let settings_json = serde_json::to_value(args).map_err(|e| Error::Internal(format!("settings: {e}")))?;
+    let config = config
+        .map(|p| {
+            provenance::hash_file(p)
+                .map(|(bytes, sha256)| serde_json::json!({"path": p.display().to_string(), "bytes": bytes, "sha256": sha256}))
+                .map_err(|e| Error::Input(format!("{}: cannot read it again to hash it: {e}", p.display())))
+        })
+        .transpose()?;
     let provenance = provenance::document(
+        config,
         settings_json,
         &inputs,
         repositories,

@@ -106,6 +106,7 @@ pub fn repositories(
 
 /// The whole provenance document.
 pub fn document(
+    config: Option<Value>,
     settings: Value,
     inputs: &[InputFile],
     repositories: Value,
@@ -116,6 +117,7 @@ pub fn document(
         "tool": {"name": "dorascope", "version": env!("CARGO_PKG_VERSION")},
         "generated_at": generated_at,
         "command": "report",
+        "config_file": config,
         "settings": settings,
         "range": {
             "since": crate::time::rfc3339(summary.since),

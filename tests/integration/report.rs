@@ -539,3 +539,55 @@ fn hostile_text_stays_text_in_html_and_csv() {
         serde_json::from_slice(&std::fs::read(out.join("provenance.json")).unwrap()).unwrap();
     assert!(provenance["generated_at"].is_null());
 }
+
+/// dorascope.toml in the working directory holds the settings; the command line wins; the
+/// file's hash is in the provenance; a bad value names the file.
+#[test]
+fn the_config_file_holds_the_settings() {
+    let dir = workspace();
+    std::fs::write(
+        dir.path().join("dorascope.toml"),
+        "deployments = [\"deployments.csv\"]\nincidents = [\"incidents.csv\"]\n\n[report]\nperiod = \"week\"\nfailure-method = \"linked\"\nformat = [\"table\"]\nout = \"audit\"\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["report", "--json", "--failure-method", "window"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["settings"]["period"], "week", "from the file");
+    assert_eq!(s["settings"]["failure_method"], "window", "the command line wins");
+    let p: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("audit/provenance.json")).unwrap()).unwrap();
+    assert_eq!(p["config_file"]["path"], "dorascope.toml");
+    assert_eq!(p["config_file"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(p["inputs"].as_array().unwrap().len(), 2);
+    assert!(
+        !dir.path().join("audit/deployments.csv").exists(),
+        "format from the file"
+    );
+
+    std::fs::write(dir.path().join("bad.toml"), "[report]\nperiod = \"fortnight\"\n").unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "report",
+            "--config",
+            "bad.toml",
+            "--deployments",
+            "deployments.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fortnight") && stderr(&o).contains("settings of bad.toml"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(dir.path().join("typo.toml"), "deploy-tag = \"v*\"\n").unwrap();
+    let o = run_in(dir.path(), &["deployments", "--config", "typo.toml"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("typo.toml: deploy-tag: not a dorascope option"),
+        "{}",
+        stderr(&o)
+    );
+}
