@@ -251,6 +251,10 @@ pub struct ReportArgs {
     /// gitlab-script (GitLab API exports; see docs/metrics.md).
     #[arg(long, value_enum, value_name = "METHOD", help_heading = "Metrics")]
     pub reference: Option<crate::metrics::reference::ReferenceMethod>,
+    /// The team the report is about: shown in report.html and summary.json, and a `team`
+    /// label on every dora.om series, so that several teams' files can share one Prometheus.
+    #[arg(long, value_name = "NAME", help_heading = "Output")]
+    pub team: Option<String>,
     /// Directory for the report's files (created if missing).
     #[arg(
         long,

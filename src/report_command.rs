@@ -72,6 +72,9 @@ pub(crate) fn files(
             Some(metrics::reference::compute(method, refs, since, until).map_err(Error::Usage)?);
     }
     bar.finish_and_clear();
+    if let (Some(team), Some(settings)) = (&args.team, outcome.summary.settings.as_object_mut()) {
+        settings.insert("team".into(), team.as_str().into());
+    }
     for u in &outcome.summary.unavailable {
         progress.warn(u);
     }

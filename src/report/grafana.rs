@@ -145,12 +145,12 @@ fn trend(t: Trend<'_>) -> Value {
 
 /// Whole-range value of a family, as a stat panel reads it.
 fn whole(family: &str, selector: &str) -> String {
-    format!("last_over_time({family}{{period=\"all\"{selector}}}[$__range])")
+    format!("last_over_time({family}{{period=\"all\",team=~\"$team\"{selector}}}[$__range])")
 }
 
 /// Per-period values of a family, as a trend panel reads them.
 fn per_period(family: &str, selector: &str) -> String {
-    format!("last_over_time({family}{{period!=\"all\"{selector}}}[$__interval] offset -1ms)")
+    format!("last_over_time({family}{{period!=\"all\",team=~\"$team\"{selector}}}[$__interval] offset -1ms)")
 }
 
 /// The dashboard for `summary`, as pretty JSON. Its time range is the report's range (with a
@@ -274,6 +274,24 @@ pub fn dashboard(summary: &Summary) -> String {
             "options": [],
             "refresh": 1,
             "regex": "",
+        }, {
+            // Reports written with --team carry a `team` label; `All` (.*) also matches the
+            // series of reports written without one.
+            "name": "team",
+            "label": "Team",
+            "type": "query",
+            "datasource": datasource(),
+            "definition": "label_values(dora_deployments, team)",
+            "query": {"query": "label_values(dora_deployments, team)", "refId": "team"},
+            "current": {"selected": true, "text": "All", "value": "$__all"},
+            "hide": 0,
+            "includeAll": true,
+            "allValue": ".*",
+            "multi": false,
+            "options": [],
+            "refresh": 2,
+            "regex": "",
+            "sort": 1,
         }]},
         "panels": panels,
     });
@@ -349,6 +367,8 @@ mod tests {
                             match op.as_str() {
                                 "=" => got == Some(v.as_str()),
                                 "!=" => got != Some(v.as_str()),
+                                // The team variable's All value is `.*`: any series.
+                                "=~" if v == "$team" => true,
                                 "=~" => got.is_some_and(|g| v.split('|').any(|a| a == g)),
                                 other => panic!("operator {other}"),
                             }
@@ -371,6 +391,7 @@ mod tests {
             sel[0].1,
             [
                 ("period".into(), "!=".into(), "all".into()),
+                ("team".into(), "=~".into(), "$team".into()),
                 ("statistic".into(), "=~".into(), "median|p95".into())
             ]
         );

@@ -162,7 +162,8 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(
         o,
-        "<title>DORA metrics {} to {}</title>",
+        "<title>DORA metrics{} {} to {}</title>",
+        team(s).map(|t| format!(": {}", escape(t))).unwrap_or_default(),
         escape(&day(s.since)),
         escape(&day(s.until - 1))
     );
@@ -190,9 +191,21 @@ fn day(t: i64) -> String {
     rfc3339(t).chars().take(10).collect()
 }
 
+/// `--team`, as the summary's settings record it.
+fn team(s: &Summary) -> Option<&str> {
+    s.settings.get("team").and_then(|t| t.as_str())
+}
+
 fn header(o: &mut String, input: &HtmlInput<'_>) {
     let s = input.summary;
-    let _ = writeln!(o, "<header>\n<h1>DORA metrics</h1>");
+    match team(s) {
+        Some(t) => {
+            let _ = writeln!(o, "<header>\n<h1>DORA metrics: {}</h1>", escape(t));
+        }
+        None => {
+            let _ = writeln!(o, "<header>\n<h1>DORA metrics</h1>");
+        }
+    }
     let _ = writeln!(
         o,
         "<p class=\"meta\">{} → {} (end exclusive) · periods in {} · benchmark <b>{}</b> · dorascope {}</p>",

@@ -243,9 +243,13 @@ fn unavailable(summary: &Summary, metric: &str) -> bool {
         .any(|u| u.split_once(':').is_some_and(|(m, _)| m == metric))
 }
 
-fn add_row(fam: &mut Families, row: &MetricRow, period: &str) {
+fn add_row(fam: &mut Families, row: &MetricRow, period: &str, team: Option<&str>) {
     let t = row.start;
-    let base = || vec![("period", period.to_owned())];
+    let base = || {
+        let mut l = vec![("period", period.to_owned())];
+        l.extend(team.map(|t| ("team", t.to_owned())));
+        l
+    };
     let with_method = || {
         let mut l = base();
         l.push(("method", method_of(row)));
@@ -329,10 +333,11 @@ pub fn render(summary: &Summary) -> String {
         .and_then(|p| p.as_str())
         .unwrap_or("period")
         .to_owned();
+    let team = summary.settings.get("team").and_then(|t| t.as_str());
     for (rows, period) in [(&summary.overall, "all"), (&summary.periods, length.as_str())] {
         for row in rows {
             if !unavailable(summary, row.metric) {
-                add_row(&mut fam, row, period);
+                add_row(&mut fam, row, period, team);
             }
         }
     }
@@ -844,6 +849,26 @@ mod tests {
             assert_eq!(names(n), 0, "{n}");
         }
         assert_eq!(names(LEAD_TIME_SAMPLES), 4);
+    }
+
+    #[test]
+    fn a_team_labels_every_sample() {
+        let mut s = three_months();
+        let plain = parse(&render(&s)).unwrap();
+        assert!(
+            plain
+                .samples
+                .iter()
+                .all(|x| x.labels.iter().all(|l| l.0 != "team"))
+        );
+        s.settings["team"] = "pay\"ments".into();
+        let p = parse(&render(&s)).unwrap();
+        assert_eq!(p.samples.len(), plain.samples.len());
+        assert!(
+            p.samples
+                .iter()
+                .all(|x| x.labels.iter().any(|l| l.0 == "team" && l.1 == "pay\"ments"))
+        );
     }
 
     #[test]

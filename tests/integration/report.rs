@@ -496,6 +496,8 @@ fn hostile_text_stays_text_in_html_and_csv() {
             "2024-02-01T12:00:00+01:00",
             "--color",
             "always",
+            "--team",
+            "<b>payments</b>",
             "--out",
         ])
         .arg(&out)
@@ -517,6 +519,12 @@ fn hostile_text_stays_text_in_html_and_csv() {
         "no markup from inputs"
     );
     assert!(html.contains("2024-02-01T11:00:00Z"), "--generated-at, in UTC");
+    assert!(html.contains("<h1>DORA metrics: &lt;b&gt;payments&lt;/b&gt;</h1>"));
+    let om = std::fs::read_to_string(out.join("dora.om")).unwrap();
+    assert!(
+        om.contains("team=\"<b>payments</b>\""),
+        "OpenMetrics label values are not HTML"
+    );
     let incidents = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
     assert!(incidents.contains(",'=cmd|' /C calc'!A0"), "{incidents}");
     let provenance: Value =
