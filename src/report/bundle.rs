@@ -43,107 +43,112 @@ fn json_bytes(v: &impl Serialize, what: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// One file of the report: small ones are rendered whole, tables stream into their file.
-enum Content<'t> {
-    Bytes(Vec<u8>),
-    Table(&'t Table, Format),
+/// Files written to temporary names beside their places, renamed together at the end.
+struct Stage<'d> {
+    dir: &'d Path,
+    staged: Vec<(PathBuf, PathBuf)>,
+    names: Vec<String>,
+}
+
+impl Stage<'_> {
+    fn file(&mut self, name: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let path = self.dir.join(name);
+        if path.is_dir() {
+            // Found now rather than at the rename, when earlier files would already be in place.
+            return Err(Error::output(&path, "is a directory"));
+        }
+        let tmp = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        self.staged.push((tmp.clone(), path.clone()));
+        self.names.push(name.to_owned());
+        std::fs::File::create(&tmp)
+            .and_then(|f| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+                fill(&mut w)?;
+                w.into_inner().map_err(|e| e.into_error())?.sync_all()
+            })
+            .map_err(|e| Error::output(&path, e))
+    }
+
+    fn discard(&self, from: usize) {
+        for (tmp, _) in &self.staged[from..] {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+
+    fn commit(self) -> Result<Vec<String>> {
+        for (i, (tmp, path)) in self.staged.iter().enumerate() {
+            if let Err(e) = std::fs::rename(tmp, path) {
+                self.discard(i);
+                return Err(Error::output(path, e));
+            }
+        }
+        Ok(self.names)
+    }
 }
 
 /// Writes every file `formats` asks for into `dir` (created if missing) and returns their
-/// names in a fixed order. Every file is first written in full to a temporary file beside
-/// its place; only when all are complete are they renamed into place, so an error leaves
-/// the previous report (or nothing), never a mix or a half-written file. Tables stream to
-/// disk: a million-row table is never held encoded in memory.
+/// names in the order written. Every file is first written in full to a temporary file beside
+/// its place; only when all are complete are they renamed into place, so an error leaves the
+/// previous report (or nothing), never a mix or a half-written file. Tables stream to disk and
+/// are built one at a time, each dropped once its files are written: a million-row table is
+/// never held encoded in memory, nor four tables at once.
 pub fn write(dir: &Path, data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<Vec<String>> {
-    let mut files: Vec<(String, Content<'_>)> = vec![
-        (
-            "summary.json".to_owned(),
-            Content::Bytes(summary_json(data.summary)?),
-        ),
-        (
-            "provenance.json".to_owned(),
-            Content::Bytes(json_bytes(data.provenance, "provenance.json")?),
-        ),
-    ];
-    let tables: Vec<(&str, Table)> = if formats
-        .iter()
-        .any(|f| matches!(f, ReportFormat::Csv | ReportFormat::Parquet | ReportFormat::Json))
-    {
-        vec![
-            ("changes", table::changes_table(data.changes)),
-            (
-                "deployments",
-                table::deployments_table_with_reasons(data.deployments, data.failure_reasons),
-            ),
-            (
-                "incidents",
-                table::incidents_table_attributed(data.incidents, Some(data.incident_attribution)),
-            ),
-            ("periods", table::periods_table(&data.summary.periods)),
-        ]
-    } else {
-        Vec::new()
+    std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+    let mut stage = Stage {
+        dir,
+        staged: Vec::new(),
+        names: Vec::new(),
     };
-    for (format, ext, suffix) in [
+    match stage_all(&mut stage, data, formats) {
+        Ok(()) => stage.commit(),
+        Err(e) => {
+            stage.discard(0);
+            Err(e)
+        }
+    }
+}
+
+fn stage_all(stage: &mut Stage<'_>, data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<()> {
+    let summary = summary_json(data.summary)?;
+    stage.file("summary.json", |w| w.write_all(&summary))?;
+    let provenance = json_bytes(data.provenance, "provenance.json")?;
+    stage.file("provenance.json", |w| w.write_all(&provenance))?;
+    let table_formats: Vec<(Format, &str)> = [
         (ReportFormat::Csv, Format::Csv, "csv"),
         (ReportFormat::Parquet, Format::Parquet, "parquet"),
         (ReportFormat::Json, Format::Json, "json"),
-    ] {
-        if formats.contains(&format) {
-            for (name, t) in &tables {
-                files.push((format!("{name}.{suffix}"), Content::Table(t, ext)));
+    ]
+    .into_iter()
+    .filter(|(f, _, _)| formats.contains(f))
+    .map(|(_, format, suffix)| (format, suffix))
+    .collect();
+    if !table_formats.is_empty() {
+        let builders: [(&str, &dyn Fn() -> Table); 4] = [
+            ("changes", &|| table::changes_table(data.changes)),
+            ("deployments", &|| {
+                table::deployments_table_with_reasons(data.deployments, data.failure_reasons)
+            }),
+            ("incidents", &|| {
+                table::incidents_table_attributed(data.incidents, Some(data.incident_attribution))
+            }),
+            ("periods", &|| table::periods_table(&data.summary.periods)),
+        ];
+        for (name, build) in builders {
+            let t = build();
+            for &(format, suffix) in &table_formats {
+                stage.file(&format!("{name}.{suffix}"), |w| encode_to(&t, format, w))?;
             }
         }
     }
     if formats.contains(&ReportFormat::Html) {
         let page = super::html::render(data);
-        files.push(("report.html".to_owned(), Content::Bytes(page.into_bytes())));
+        stage.file("report.html", |w| w.write_all(page.as_bytes()))?;
     }
     if formats.contains(&ReportFormat::Openmetrics) {
-        files.push((
-            "dora.om".to_owned(),
-            Content::Bytes(super::openmetrics::render(data.summary).into_bytes()),
-        ));
-        files.push((
-            "grafana-dashboard.json".to_owned(),
-            Content::Bytes(super::grafana::dashboard(data.summary).into_bytes()),
-        ));
+        let om = super::openmetrics::render(data.summary);
+        stage.file("dora.om", |w| w.write_all(om.as_bytes()))?;
+        let dashboard = super::grafana::dashboard(data.summary);
+        stage.file("grafana-dashboard.json", |w| w.write_all(dashboard.as_bytes()))?;
     }
-
-    std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
-    let discard = |staged: &[(PathBuf, PathBuf)]| {
-        for (tmp, _) in staged {
-            let _ = std::fs::remove_file(tmp);
-        }
-    };
-    for (name, content) in &files {
-        let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        if path.is_dir() {
-            // Found now rather than at the rename, when earlier files would already be in place.
-            discard(&staged);
-            return Err(Error::output(&path, "is a directory"));
-        }
-        let written = std::fs::File::create(&tmp).and_then(|f| {
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-            match content {
-                Content::Bytes(b) => w.write_all(b)?,
-                Content::Table(t, format) => encode_to(t, *format, &mut w)?,
-            }
-            w.into_inner().map_err(|e| e.into_error())?.sync_all()
-        });
-        staged.push((tmp, path.clone()));
-        if let Err(e) = written {
-            discard(&staged);
-            return Err(Error::output(&path, e));
-        }
-    }
-    for (i, (tmp, path)) in staged.iter().enumerate() {
-        if let Err(e) = std::fs::rename(tmp, path) {
-            discard(&staged[i..]);
-            return Err(Error::output(path, e));
-        }
-    }
-    Ok(files.into_iter().map(|(n, _)| n).collect())
+    Ok(())
 }
