@@ -479,11 +479,21 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
     };
     let mut notes = Vec::new();
     if let Some(r) = base_range.filter(|&r| !has_events(r)) {
-        notes.push(format!(
-            "baseline: no deployments or incidents from {} to {}, so nothing is compared with it",
-            crate::time::rfc3339(r.0),
-            crate::time::rfc3339(r.1)
-        ));
+        // The usual case of `previous` without --since: the range starts with the data, so
+        // the range before it is empty by construction. Say what to do, not the empty dates.
+        let before_data = opts.baseline == Baseline::Previous && opts.since.is_none();
+        notes.push(if before_data {
+            "baseline: the whole range is compared with nothing, as it starts with the data; \
+             give --since to compare it with the range of equal length before (each period is \
+             still compared with the one before)"
+                .to_owned()
+        } else {
+            format!(
+                "baseline: no deployments or incidents from {} to {}, so nothing is compared with it",
+                crate::time::rfc3339(r.0),
+                crate::time::rfc3339(r.1)
+            )
+        });
     }
     let base_range = base_range.filter(|&r| has_events(r));
     let base_cells = match base_range {

@@ -235,6 +235,24 @@ fn methods_and_baselines() {
             .to_string()
             .contains("baseline: no deployments or incidents")
     );
+    // Without --since the range starts with the data: the report says what to do instead.
+    let o = run_in(
+        dir.path(),
+        &[
+            "report",
+            "--deployments",
+            "deployments.csv",
+            "--json",
+            "--out",
+            "no-since",
+        ],
+    );
+    let whole: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        whole["unavailable"].to_string().contains("give --since"),
+        "{}",
+        whole["unavailable"]
+    );
     // Per week, `previous` compares with the week before.
     let w2 = row(&s["periods"], "2024-W02", "deployment_frequency");
     assert!(close(&w2["baseline_value"], 3.0 / 7.0));
