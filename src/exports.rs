@@ -227,30 +227,35 @@ impl Exports {
 impl Exports {
     /// The per-deployment rows when there is no repository: no changes or lead times, and a
     /// redeploy is only recognised when it names exactly the same commit as an earlier one.
-    pub fn deployment_rows(&self, since: Option<i64>, until: Option<i64>) -> Vec<crate::model::Deployment> {
-        let mut finished: Vec<&DeploymentRecord> = self
+    pub fn deployment_rows<'a>(
+        &'a self,
+        since: Option<i64>,
+        until: Option<i64>,
+    ) -> Vec<crate::model::Deployment> {
+        let mut finished: Vec<&'a DeploymentRecord> = self
             .deployments
             .iter()
             .filter(|d| d.finished_at.is_some())
             .collect();
         finished.sort_by(|a, b| a.finished_at.cmp(&b.finished_at).then_with(|| a.id.cmp(&b.id)));
-        let commit_text = |d: &DeploymentRecord| match &d.commit {
-            Some(crate::model::CommitRef::Sha(s) | crate::model::CommitRef::Ref(s)) => s.clone(),
-            None => String::new(),
+        let commit_text = |d: &'a DeploymentRecord| match &d.commit {
+            Some(crate::model::CommitRef::Sha(s) | crate::model::CommitRef::Ref(s)) => s.as_str(),
+            None => "",
         };
-        let mut shipped: HashSet<String> = HashSet::new();
-        let mut previous: Option<String> = None;
+        // Borrowed from the records: a million deployments need no copy of their commits here.
+        let mut shipped: HashSet<&str> = HashSet::with_capacity(finished.len());
+        let mut previous: Option<&str> = None;
         let mut rows = Vec::new();
         for d in finished {
             let t = d.finished_at.map_or(0, |t| t.timestamp());
             let failed = d.status == DeployStatus::Failed;
             let commit = commit_text(d);
-            let rollback = !failed && !commit.is_empty() && shipped.contains(&commit);
+            let rollback = !failed && !commit.is_empty() && shipped.contains(commit);
             if since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u) {
                 rows.push(crate::model::Deployment {
                     repo: String::new(),
                     name: d.id.clone(),
-                    sha: commit.clone(),
+                    sha: commit.to_owned(),
                     source: d.source.to_owned(),
                     environment: d.environment.clone().unwrap_or_else(|| "production".into()),
                     deployed_at: t,
@@ -258,7 +263,7 @@ impl Exports {
                     changes: None,
                     lead_time_median_seconds: None,
                     lead_time_max_seconds: None,
-                    previous_deployment: previous.clone(),
+                    previous_deployment: previous.map(str::to_owned),
                     rollback,
                     failed: Some(failed),
                     service: d.service.clone(),
@@ -266,7 +271,7 @@ impl Exports {
             }
             if !failed {
                 shipped.insert(commit);
-                previous = Some(d.id.clone());
+                previous = Some(d.id.as_str());
             }
         }
         rows
