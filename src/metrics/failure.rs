@@ -216,8 +216,55 @@ fn rollback_failures(
 /// Per successful deployment: why it was unplanned (rework), or `None`. Unplanned means it
 /// matches `--fix-tags`, or was made while an incident was open (after its start) or within
 /// `window` after one was resolved.
+///
+/// When deployments name their service, a deployment of a service is unplanned only for that
+/// service's incidents and incidents that name no service (as in [`attribution::by_service`]).
 pub fn unplanned(
     deployments: &[Deployment],
+    incidents: &[Incident],
+    fix_tags: Option<&GlobMatcher>,
+    window: i64,
+) -> Vec<Option<String>> {
+    let key = |s: &Option<String>| {
+        s.as_deref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+    };
+    let all: Vec<usize> = (0..deployments.len()).collect();
+    if !deployments.iter().any(|d| key(&d.service).is_some()) {
+        return unplanned_among(deployments, &all, incidents, fix_tags, window);
+    }
+    let mut groups: std::collections::BTreeMap<Option<String>, Vec<usize>> = Default::default();
+    for (i, d) in deployments.iter().enumerate() {
+        groups.entry(key(&d.service)).or_default().push(i);
+    }
+    let mut out = vec![None; deployments.len()];
+    for (service, members) in groups {
+        let relevant: Vec<Incident> = incidents
+            .iter()
+            .filter(|inc| {
+                let k = key(&inc.service);
+                service.is_none() || k.is_none() || k == service
+            })
+            .cloned()
+            .collect();
+        for (&i, why) in members.iter().zip(unplanned_among(
+            deployments,
+            &members,
+            &relevant,
+            fix_tags,
+            window,
+        )) {
+            out[i] = why;
+        }
+    }
+    out
+}
+
+/// [`unplanned`] for the deployments at `which`, against `incidents`.
+fn unplanned_among(
+    deployments: &[Deployment],
+    which: &[usize],
     incidents: &[Incident],
     fix_tags: Option<&GlobMatcher>,
     window: i64,
@@ -248,9 +295,10 @@ pub fn unplanned(
         open_max.push(o);
         after_max.push(a);
     }
-    deployments
+    which
         .iter()
-        .map(|d| {
+        .map(|&d| {
+            let d = &deployments[d];
             if d.failed == Some(true) {
                 return None;
             }
@@ -338,6 +386,50 @@ mod tests {
 
     fn reasons(f: &Failures) -> Vec<Option<&str>> {
         f.failed.iter().map(|r| r.as_deref()).collect()
+    }
+
+    #[test]
+    fn rework_counts_only_incidents_of_the_deployments_service() {
+        let with = |name: &str, t: i64, s: Option<&str>| Deployment {
+            service: s.map(str::to_owned),
+            ..deployment(name, t)
+        };
+        let on = |id: &str, start: i64, end: i64, s: Option<&str>| Incident {
+            service: s.map(str::to_owned),
+            ..incident(id, start, Some(end))
+        };
+        let deps = vec![
+            with("pay-1", 150, Some("payments")),
+            with("search-1", 150, Some("search")),
+            with("untagged", 150, None),
+            with("search-2", 400, Some("Search")),
+        ];
+        let incs = vec![
+            on("pay-down", 100, 200, Some("payments")),
+            on("all-down", 350, 360, None),
+        ];
+        let why = unplanned(&deps, &incs, None, 100);
+        assert_eq!(
+            why.iter().map(|w| w.as_deref()).collect::<Vec<_>>(),
+            [
+                Some("during incident pay-down"),
+                None, // a payments incident is not search's rework
+                Some("during incident pay-down"),
+                Some("after incident all-down"), // an incident without a service counts for all
+            ]
+        );
+        // Without services on deployments, every incident counts for every deployment.
+        let plain: Vec<Deployment> = deps
+            .iter()
+            .map(|d| Deployment {
+                service: None,
+                ..d.clone()
+            })
+            .collect();
+        assert_eq!(
+            unplanned(&plain, &incs, None, 100)[1].as_deref(),
+            Some("during incident pay-down")
+        );
     }
 
     #[test]
