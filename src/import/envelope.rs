@@ -172,6 +172,17 @@ fn read_json(
 }
 
 fn unknown_format(first: Option<&Value>) -> String {
+    // GitLab's DORA API answers with its own daily figures, not the events behind them: say
+    // which exports dorascope needs instead of listing formats.
+    let gitlab_dora = first
+        .and_then(Value::as_object)
+        .is_some_and(|o| o.len() == 2 && o.contains_key("date") && o.contains_key("value"));
+    if gitlab_dora {
+        return "this looks like GitLab's DORA metrics API (GET /projects/:id/dora/metrics): daily figures \
+                GitLab computed, not the deployments and incidents behind them, so there is nothing to \
+                re-measure; export GET /projects/:id/deployments and /issues (incidents) instead"
+            .into();
+    }
     let keys = first
         .and_then(Value::as_object)
         .map(|o| o.keys().take(8).cloned().collect::<Vec<_>>().join(", "))

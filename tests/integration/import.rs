@@ -35,6 +35,19 @@ fn assert_input_error(args: &[&str], needle: &str, out_file: Option<&Path>) {
     }
 }
 
+/// GitLab's DORA API output holds GitLab's own daily figures, not events: check says which
+/// exports to take instead.
+#[test]
+fn gitlab_dora_metrics_are_refused_with_what_to_export_instead() {
+    let out = dorascope(&["check", &shared("gitlab-dora-metrics.json")]);
+    assert_eq!(out.status.code(), Some(3));
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        text.contains("GitLab's DORA metrics API") && text.contains("/deployments"),
+        "{text}"
+    );
+}
+
 #[test]
 fn check_reports_every_shared_example() {
     let mut args = vec!["check".to_owned(), "--json".to_owned()];
