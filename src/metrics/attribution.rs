@@ -102,7 +102,9 @@ pub fn by_service(
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty())
     };
-    if !line.iter().any(|&d| key(&deployments[d].service).is_some()) {
+    // Whether the export names services at all: decided over every record, failed runs too,
+    // so that the rule does not change with which runs happened to fail.
+    if !deployments.iter().any(|d| key(&d.service).is_some()) {
         return rule(line, incidents);
     }
     // Groups in a fixed order (BTreeMap) so that results never depend on hashing.
@@ -425,6 +427,55 @@ mod tests {
             let got = asof_backward(&times, &starts, window).unwrap();
             let want = brute_force(&times, &starts, window);
             prop_assert_eq!(got, want);
+        }
+
+        /// Service matching, against its definition checked deployment by deployment: the
+        /// latest successful deployment at or before the start, within the window, of the
+        /// incident's service when deployments name services and the incident names one.
+        #[test]
+        fn window_by_service_equals_brute_force(
+            deps in proptest::collection::vec((0i64..300, 0usize..4, proptest::bool::weighted(0.1)), 0..30),
+            incs in proptest::collection::vec((-20i64..350, 0usize..4), 0..30),
+            span in 0i64..120,
+        ) {
+            // Service 0 is "none"; the others differ in case and spacing only where they match.
+            let names = [None, Some("pay"), Some(" PAY "), Some("search")];
+            let deployments: Vec<Deployment> = deps
+                .iter()
+                .enumerate()
+                .map(|(i, &(t, s, failed))| Deployment {
+                    service: names[s].map(str::to_owned),
+                    failed: failed.then_some(true),
+                    ..deployment(&format!("d{i:02}"), t)
+                })
+                .collect();
+            let incidents: Vec<Incident> = incs
+                .iter()
+                .enumerate()
+                .map(|(i, &(t, s))| Incident {
+                    service: names[s].map(str::to_owned),
+                    ..incident(&format!("i{i}"), t, None)
+                })
+                .collect();
+            let line = timeline(&deployments);
+            let got = by_service(&deployments, &line, &incidents, |l, i| super::window(&deployments, l, i, span)).unwrap();
+            let key = |s: &Option<String>| s.as_deref().map(|s| s.trim().to_lowercase());
+            let any_service = deployments.iter().any(|d| d.service.is_some());
+            for (inc, a) in incidents.iter().zip(&got) {
+                let start = inc.started_at.timestamp();
+                let mut best: Option<usize> = None;
+                for (i, d) in deployments.iter().enumerate() {
+                    let same = !any_service || inc.service.is_none() || key(&d.service) == key(&inc.service);
+                    let ok = d.failed != Some(true) && same && d.deployed_at <= start && start - d.deployed_at <= span;
+                    let later = best.is_none_or(|b| {
+                        (d.deployed_at, &d.name) > (deployments[b].deployed_at, &deployments[b].name)
+                    });
+                    if ok && later {
+                        best = Some(i);
+                    }
+                }
+                prop_assert_eq!(a.deployment, best, "{:?}", inc.id);
+            }
         }
     }
 }
