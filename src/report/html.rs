@@ -172,6 +172,7 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     o.push_str("</style>\n</head>\n<body>\n<main>\n");
     header(&mut o, input);
     overview(&mut o, s);
+    reference(&mut o, s);
     trends(&mut o, s, profile.as_ref());
     period_table(&mut o, s);
     lead_distribution(&mut o, input, profile.as_ref());
@@ -224,6 +225,57 @@ fn header(o: &mut String, input: &HtmlInput<'_>) {
         let _ = writeln!(o, "<p class=\"meta\">generated {}</p>", escape(g));
     }
     o.push_str("</header>\n");
+}
+
+/// `--reference`: the numbers of the script the team used before, beside dorascope's own.
+fn reference(o: &mut String, s: &Summary) {
+    let Some(r) = &s.reference else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "<section>\n<h2>Reference: {}</h2>\n<p class=\"note\">Computed exactly as that script does, over {} → {} (both inclusive, {} days), with its own record selection: compare with the summary above to reconcile (docs/metrics.md).</p>",
+        escape(r.method),
+        escape(&r.since),
+        escape(&r.until),
+        r.days
+    );
+    o.push_str("<table>\n<thead><tr><th>metric</th><th class=\"num\">value</th><th>category</th><th class=\"num\">n</th><th>as the script computes it</th></tr></thead>\n<tbody>\n");
+    for row in &r.rows {
+        let value = row
+            .value
+            .filter(|v| v.is_finite())
+            .map_or_else(|| "–".to_owned(), |v| unit_text(row.unit, v));
+        let ratio = match (row.numerator, row.denominator) {
+            (Some(a), Some(b)) => format!(" ({a}/{b})"),
+            _ => String::new(),
+        };
+        let category = row.category.map_or_else(
+            || "–".to_owned(),
+            |c| {
+                let n = charts::category_name(c);
+                format!("<span class=\"badge {n}\">{n}</span>")
+            },
+        );
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"num\"><b>{}</b>{}</td><td>{category}</td><td class=\"num\">{}</td><td class=\"text\">{}</td></tr>",
+            escape(metric_label(row.metric)),
+            escape(&value),
+            escape(&ratio),
+            row.sample_size,
+            escape(row.definition)
+        );
+    }
+    o.push_str("</tbody>\n</table>\n");
+    if !r.notes.is_empty() {
+        o.push_str("<ul>\n");
+        for n in &r.notes {
+            let _ = writeln!(o, "<li class=\"warn\">{}</li>", escape(n));
+        }
+        o.push_str("</ul>\n");
+    }
+    o.push_str("</section>\n");
 }
 
 fn category_cell(r: &MetricRow) -> String {

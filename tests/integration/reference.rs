@@ -204,6 +204,13 @@ fn gitlab_script_matches_an_independent_implementation() {
         assert_eq!(ttr["sample_size"], want["time_to_restore_n"], "seed {seed}");
         let cfr = row("change_failure_rate");
         assert_eq!(cfr["numerator"], want["failed"], "seed {seed}");
+        // report.html shows the same numbers beside dorascope's own.
+        let html = std::fs::read_to_string(dir.join("report/report.html")).unwrap();
+        assert!(html.contains("<h2>Reference: gitlab-script</h2>"), "seed {seed}");
+        assert!(
+            html.contains(&format!("({}/{})", want["failed"], want["deployments"])),
+            "seed {seed}: the failure ratio in report.html"
+        );
         assert_eq!(cfr["denominator"], want["deployments"], "seed {seed}");
         // The oracle must see something in every category, or the comparison proves little.
         assert!(want["deployments"].as_u64().unwrap() > 3, "seed {seed}: {want}");
