@@ -427,6 +427,15 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
             "needs a repository (--repo), or merge-request exports with --lead-time mr-merge".into(),
         ));
     }
+    if !inputs.has_repo && matches!(opts.lead_time, LeadTimeMethod::MrDeploy | LeadTimeMethod::MrTotal) {
+        missing.push((
+            "lead_time",
+            format!(
+                "--lead-time {} needs a repository (--repo) to find the deployment that first shipped each merge commit; mr-merge needs none",
+                if opts.lead_time == LeadTimeMethod::MrDeploy { "mr-deploy" } else { "mr-total" }
+            ),
+        ));
+    }
     if inputs.incidents.is_empty() {
         if opts.failure.uses_incidents() {
             missing.push((

@@ -185,3 +185,39 @@ fn merge_request_methods_without_commits_count_what_is_missing() {
     let (row, _) = lead_time(&f, "mr-deploy");
     assert_eq!(hours(&row["value"]), 3.5);
 }
+
+#[test]
+fn merge_request_deploy_methods_without_a_repository_say_what_they_need() {
+    let f = fixture();
+    let out_dir = f.exports.path().join("no-repo");
+    let out = Command::new(env!("CARGO_BIN_EXE_dorascope"))
+        .current_dir(f.exports.path())
+        .args([
+            "report",
+            "--merge-requests",
+            "merge_requests.json",
+            "--lead-time",
+            "mr-total",
+            "--json",
+        ])
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        s["unavailable"]
+            .to_string()
+            .contains("mr-total needs a repository"),
+        "{}",
+        s["unavailable"]
+    );
+    let row = s["overall"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == "lead_time")
+        .unwrap();
+    assert_eq!(row["warning"], "not available from these inputs");
+}
