@@ -121,11 +121,7 @@ fn table_command(args: &TableArgs, needs_changes: bool, progress: &Progress) -> 
         report::changes_table(&loaded.analysis.changes)
     } else {
         let method = args.failure.failure_method;
-        let decides = match method {
-            metrics::FailureMethod::Status => true,
-            metrics::FailureMethod::Rollback => loaded.has_repo,
-            _ => !loaded.exports.incidents.is_empty(),
-        };
+        let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
         let d = &mut loaded.analysis.deployments;
         let mut reasons = vec![None; d.len()];
         if decides {
@@ -144,6 +140,34 @@ fn table_command(args: &TableArgs, needs_changes: bool, progress: &Progress) -> 
         report::table::deployments_table_with_reasons(d, &reasons)
     };
     report::write_table(&table, args.format, args.output.as_deref())
+}
+
+/// Per incident: the name of the deployment it is attributed to, and why.
+pub(crate) type IncidentAttribution = Vec<(Option<String>, String)>;
+
+/// The incidents that started in range, and, when they were attributed, each one's
+/// deployment (by name) and why: the rows of the per-incident table.
+pub(crate) fn incidents_in_range(
+    incidents: &[model::Incident],
+    attributed: Option<&[metrics::attribution::Attributed]>,
+    deployments: &[model::Deployment],
+    in_range: impl Fn(i64) -> bool,
+) -> (Vec<model::Incident>, Option<IncidentAttribution>) {
+    let keep: Vec<usize> = (0..incidents.len())
+        .filter(|&i| in_range(incidents[i].started_at.timestamp()))
+        .collect();
+    let rows = keep.iter().map(|&i| incidents[i].clone()).collect();
+    let names = attributed.map(|a| {
+        keep.iter()
+            .map(|&i| {
+                (
+                    a[i].deployment.map(|d| deployments[d].name.clone()),
+                    a[i].why.clone(),
+                )
+            })
+            .collect()
+    });
+    (rows, names)
 }
 
 /// Writes a classification's decisions into the deployments' `failed`. A run its tool
@@ -259,22 +283,8 @@ fn incidents_command(args: &TableArgs, progress: &Progress) -> Result<()> {
     } else {
         None
     };
-    let keep: Vec<usize> = (0..incidents.len())
-        .filter(|&i| {
-            let t = incidents[i].started_at.timestamp();
-            since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u)
-        })
-        .collect();
-    let rows: Vec<model::Incident> = keep.iter().map(|&i| incidents[i].clone()).collect();
-    let attribution: Option<Vec<(Option<String>, String)>> = attributed.map(|a| {
-        keep.iter()
-            .map(|&i| {
-                (
-                    a[i].deployment.map(|d| deployments[d].name.clone()),
-                    a[i].why.clone(),
-                )
-            })
-            .collect()
+    let (rows, attribution) = incidents_in_range(incidents, attributed.as_deref(), deployments, |t| {
+        since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u)
     });
     report::write_table(
         &report::table::incidents_table_attributed(&rows, attribution.as_deref()),

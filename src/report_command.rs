@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use crate::cli::ReportArgs;
 use crate::error::{Error, Result};
-use crate::model::{Change, Deployment, Incident, Sha};
+use crate::model::{Change, Deployment, Sha};
 use crate::progress::Progress;
 use crate::report::bundle::{self, ReportData, ReportFormat};
 use crate::report::provenance;
@@ -88,11 +88,7 @@ pub(crate) fn files(
         .sum();
 
     let method = args.failure.failure_method;
-    let decides = match method {
-        metrics::FailureMethod::Status => true,
-        metrics::FailureMethod::Rollback => loaded.has_repo,
-        _ => !loaded.exports.incidents.is_empty(),
-    };
+    let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
     let reasons = if decides {
         crate::apply_failures(&mut loaded.analysis.deployments, &outcome.failures.failed, method);
         outcome.failures.failed.clone()
@@ -115,18 +111,13 @@ pub(crate) fn files(
         .filter(|c| c.deployed_at.is_none_or(in_range))
         .cloned()
         .collect();
-    let incidents_all = &loaded.exports.incidents;
-    let keep: Vec<usize> = (0..incidents_all.len())
-        .filter(|&i| in_range(incidents_all[i].started_at.timestamp()))
-        .collect();
-    let incidents: Vec<Incident> = keep.iter().map(|&i| incidents_all[i].clone()).collect();
-    let incident_attribution: Vec<(Option<String>, String)> = keep
-        .iter()
-        .map(|&i| {
-            let a = &outcome.failures.incidents[i];
-            (a.deployment.map(|d| all[d].name.clone()), a.why.clone())
-        })
-        .collect();
+    let (incidents, incident_attribution) = crate::incidents_in_range(
+        &loaded.exports.incidents,
+        Some(&outcome.failures.incidents),
+        all,
+        in_range,
+    );
+    let incident_attribution = incident_attribution.unwrap_or_default();
 
     let subjects = if args.format.contains(&ReportFormat::Html) {
         subjects(
@@ -181,9 +172,9 @@ pub(crate) fn files(
         generated_at: generated_at.as_deref(),
     };
     let bar = progress.spinner("writing the report");
-    let names = bundle::write(&args.out, &data, &args.format)?;
-    bar.finish_and_clear();
     let json = bundle::summary_json(&outcome.summary)?;
+    let names = bundle::write(&args.out, &data, &json, &args.format)?;
+    bar.finish_and_clear();
     let color = args.color.enabled(
         std::io::stdout().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),

@@ -294,28 +294,12 @@ impl Reader for AlarmHistory {
 
 #[cfg(test)]
 mod tests {
-    use crate::import::testutil::{example, temp_json as write, utc};
+    use crate::import::testutil::{example, import_text, lenient, strict, utc};
 
     use serde_json::json;
 
     use super::*;
-    use crate::import::{ImportOptions, Imported, Zone, import_file};
-
-    fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
-        let f = write(text);
-        import_file(f.path(), None, options)
-    }
-
-    fn lenient(text: &str) -> Imported {
-        import_text(text, &ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn strict() -> ImportOptions {
-        ImportOptions {
-            strict: true,
-            ..Default::default()
-        }
-    }
+    use crate::import::{ImportOptions, Imported, Zone};
 
     #[test]
     fn codepipeline_example_gives_three_successes_with_exact_epoch_milliseconds() {

@@ -476,33 +476,12 @@ impl Reader for DevlakeIncidents {
 
 #[cfg(test)]
 mod tests {
-    use crate::import::testutil::{example, utc};
-    use std::io::Write;
+    use crate::import::testutil::{example, import_text, lenient, strict, utc};
 
     use serde_json::json;
 
     use super::*;
-    use crate::import::{ImportOptions, Imported, import_file};
-
-    fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
-        let mut f = tempfile::Builder::new()
-            .suffix(".json")
-            .tempfile()
-            .expect("tempfile");
-        f.write_all(text.as_bytes()).expect("write");
-        import_file(f.path(), None, options)
-    }
-
-    fn lenient(text: &str) -> Imported {
-        import_text(text, &ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn strict() -> ImportOptions {
-        ImportOptions {
-            strict: true,
-            ..Default::default()
-        }
-    }
+    use crate::import::Imported;
 
     fn sha(s: &str) -> Option<CommitRef> {
         Some(CommitRef::Sha(s.to_owned()))

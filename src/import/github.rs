@@ -576,33 +576,12 @@ impl Reader for GitHub {
 
 #[cfg(test)]
 mod tests {
-    use crate::import::testutil::{example, utc_parts as utc};
-    use std::io::Write;
+    use crate::import::testutil::{example, import_text, lenient, strict, utc_parts as utc};
 
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::import::{ImportError, ImportOptions, Imported, import_file};
-
-    fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
-        let mut f = tempfile::Builder::new()
-            .suffix(".json")
-            .tempfile()
-            .expect("tempfile");
-        f.write_all(text.as_bytes()).expect("write");
-        import_file(f.path(), None, options)
-    }
-
-    fn lenient(text: &str) -> Imported {
-        import_text(text, &ImportOptions::default()).expect("imports leniently")
-    }
-
-    fn strict() -> ImportOptions {
-        ImportOptions {
-            strict: true,
-            ..Default::default()
-        }
-    }
+    use crate::import::Imported;
 
     fn with(mut base: Value, extra: Value) -> Value {
         for (k, v) in extra.as_object().expect("object") {

@@ -244,28 +244,12 @@ impl Reader for GitLab {
 
 #[cfg(test)]
 mod tests {
-    use crate::import::testutil::{example, temp_json as temp, utc_parts as utc};
+    use crate::import::testutil::{example, import_text, lenient, strict, utc_parts as utc};
 
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::import::{ImportOptions, Imported, import_file};
-
-    fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, crate::import::ImportError> {
-        let f = temp(text);
-        import_file(f.path(), None, options)
-    }
-
-    fn lenient(text: &str) -> Imported {
-        import_text(text, &ImportOptions::default()).expect("imports leniently")
-    }
-
-    fn strict() -> ImportOptions {
-        ImportOptions {
-            strict: true,
-            ..Default::default()
-        }
-    }
+    use crate::import::ImportOptions;
 
     fn sha_ref(s: &str) -> Option<CommitRef> {
         Some(CommitRef::Sha(s.to_owned()))

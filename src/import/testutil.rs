@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::{ImportOptions, Imported, import_file};
+use super::{ImportError, ImportOptions, Imported, import_file};
 use crate::model::Instant;
 
 /// An RFC 3339 text as an instant.
@@ -42,4 +42,23 @@ pub fn temp_json(text: &str) -> tempfile::NamedTempFile {
         .expect("tempfile");
     f.write_all(text.as_bytes()).expect("write");
     f
+}
+
+/// `text` imported from a temporary `.json` file, with detection and `options`.
+pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+    let f = temp_json(text);
+    import_file(f.path(), None, options)
+}
+
+/// `text` imported in lenient mode (the default).
+pub fn lenient(text: &str) -> Imported {
+    import_text(text, &ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Options that make every problem fatal.
+pub fn strict() -> ImportOptions {
+    ImportOptions {
+        strict: true,
+        ..Default::default()
+    }
 }

@@ -97,14 +97,8 @@ pub fn by_service(
     incidents: &[Incident],
     rule: impl Fn(&[usize], &[Incident]) -> PolarsResult<Vec<Attributed>>,
 ) -> PolarsResult<Vec<Attributed>> {
-    let key = |s: &Option<String>| {
-        s.as_deref()
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty())
-    };
-    // Whether the export names services at all: decided over every record, failed runs too,
-    // so that the rule does not change with which runs happened to fail.
-    if !deployments.iter().any(|d| key(&d.service).is_some()) {
+    let key = service_key;
+    if !names_services(deployments) {
         return rule(line, incidents);
     }
     // Groups in a fixed order (BTreeMap) so that results never depend on hashing.
@@ -140,6 +134,20 @@ pub fn by_service(
             })
         })
         .collect())
+}
+
+/// A service name as matched: trimmed and lowercased; `None` for no or an empty name.
+pub fn service_key(service: &Option<String>) -> Option<String> {
+    service
+        .as_deref()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+}
+
+/// Whether the deployments name services at all. Decided over every record, failed runs too,
+/// so that the rule does not change with which runs happened to fail.
+pub fn names_services(deployments: &[Deployment]) -> bool {
+    deployments.iter().any(|d| service_key(&d.service).is_some())
 }
 
 /// The `window` rule: the latest successful deployment that finished at or before the
@@ -273,7 +281,7 @@ pub fn linked(deployments: &[Deployment], line: &[usize], incidents: &[Incident]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::testutil::{deployment, incident};
+    use crate::metrics::testutil::{deployment, deployment_of, incident, incident_on, without_services};
     use proptest::prelude::*;
 
     /// The definition, checked deployment by deployment.
@@ -294,14 +302,8 @@ mod tests {
 
     #[test]
     fn incidents_match_deployments_of_their_service() {
-        let with = |name: &str, t: i64, s: Option<&str>| Deployment {
-            service: s.map(str::to_owned),
-            ..deployment(name, t)
-        };
-        let on = |id: &str, t: i64, s: Option<&str>| Incident {
-            service: s.map(str::to_owned),
-            ..incident(id, t, None)
-        };
+        let with = deployment_of;
+        let on = |id: &str, t: i64, s: Option<&str>| incident_on(id, t, None, s);
         let deps = vec![
             with("pay-1", 1_000, Some("payments")),
             with("search-1", 2_000, Some("Search")),
@@ -328,13 +330,7 @@ mod tests {
         let failed: Vec<&str> = any[0].failed.iter().map(|&d| deps[d].name.as_str()).collect();
         assert_eq!(failed, ["pay-1", "pay-2"]);
         // Without services on deployments, nothing changes.
-        let plain: Vec<Deployment> = deps
-            .iter()
-            .map(|d| Deployment {
-                service: None,
-                ..d.clone()
-            })
-            .collect();
+        let plain = without_services(&deps);
         let got = by_service(&plain, &line, &incs, |l, i| window(&plain, l, i, 10_000)).unwrap();
         assert_eq!(got, window(&plain, &line, &incs, 10_000).unwrap());
     }

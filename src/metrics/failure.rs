@@ -48,6 +48,16 @@ impl FailureMethod {
         }
     }
 
+    /// Whether the method has what it needs to decide anything: a repository for `rollback`,
+    /// incidents for the incident methods; `status` reads the deployment records alone.
+    pub fn decides(self, has_repo: bool, has_incidents: bool) -> bool {
+        match self {
+            FailureMethod::Status => true,
+            FailureMethod::Rollback => has_repo,
+            _ => has_incidents,
+        }
+    }
+
     /// Whether the method reads incidents.
     pub fn uses_incidents(self) -> bool {
         matches!(
@@ -225,13 +235,9 @@ pub fn unplanned(
     fix_tags: Option<&GlobMatcher>,
     window: i64,
 ) -> Vec<Option<String>> {
-    let key = |s: &Option<String>| {
-        s.as_deref()
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty())
-    };
-    let all: Vec<usize> = (0..deployments.len()).collect();
-    if !deployments.iter().any(|d| key(&d.service).is_some()) {
+    let key = attribution::service_key;
+    if !attribution::names_services(deployments) {
+        let all: Vec<usize> = (0..deployments.len()).collect();
         return unplanned_among(deployments, &all, incidents, fix_tags, window);
     }
     let mut groups: std::collections::BTreeMap<Option<String>, Vec<usize>> = Default::default();
@@ -382,7 +388,7 @@ pub fn recoveries(deployments: &[Deployment], incidents: &[Incident], f: &Failur
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::testutil::{deployment, incident};
+    use crate::metrics::testutil::{deployment, deployment_of, incident, incident_on, without_services};
 
     fn reasons(f: &Failures) -> Vec<Option<&str>> {
         f.failed.iter().map(|r| r.as_deref()).collect()
@@ -390,14 +396,8 @@ mod tests {
 
     #[test]
     fn rework_counts_only_incidents_of_the_deployments_service() {
-        let with = |name: &str, t: i64, s: Option<&str>| Deployment {
-            service: s.map(str::to_owned),
-            ..deployment(name, t)
-        };
-        let on = |id: &str, start: i64, end: i64, s: Option<&str>| Incident {
-            service: s.map(str::to_owned),
-            ..incident(id, start, Some(end))
-        };
+        let with = deployment_of;
+        let on = |id: &str, start: i64, end: i64, s: Option<&str>| incident_on(id, start, Some(end), s);
         let deps = vec![
             with("pay-1", 150, Some("payments")),
             with("search-1", 150, Some("search")),
@@ -419,13 +419,7 @@ mod tests {
             ]
         );
         // Without services on deployments, every incident counts for every deployment.
-        let plain: Vec<Deployment> = deps
-            .iter()
-            .map(|d| Deployment {
-                service: None,
-                ..d.clone()
-            })
-            .collect();
+        let plain = without_services(&deps);
         assert_eq!(
             unplanned(&plain, &incs, None, 100)[1].as_deref(),
             Some("during incident pay-down")

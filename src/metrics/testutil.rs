@@ -80,3 +80,30 @@ pub fn record_at(id: &str, finished: Instant) -> DeploymentRecord {
         },
     }
 }
+
+/// A successful deployment of `service` (none for `None`).
+pub fn deployment_of(name: &str, time: i64, service: Option<&str>) -> Deployment {
+    Deployment {
+        service: service.map(str::to_owned),
+        ..deployment(name, time)
+    }
+}
+
+/// An incident on `service` (none for `None`), from `start` to `end`.
+pub fn incident_on(id: &str, start: i64, end: Option<i64>, service: Option<&str>) -> Incident {
+    Incident {
+        service: service.map(str::to_owned),
+        ..incident(id, start, end)
+    }
+}
+
+/// The same deployments with no service named.
+pub fn without_services(deployments: &[Deployment]) -> Vec<Deployment> {
+    deployments
+        .iter()
+        .map(|d| Deployment {
+            service: None,
+            ..d.clone()
+        })
+        .collect()
+}

@@ -92,14 +92,22 @@ impl Stage<'_> {
 /// previous report (or nothing), never a mix or a half-written file. Tables stream to disk and
 /// are built one at a time, each dropped once its files are written: a million-row table is
 /// never held encoded in memory, nor four tables at once.
-pub fn write(dir: &Path, data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<Vec<String>> {
+///
+/// `summary` is summary.json's content ([`summary_json`]), encoded once by the caller, which
+/// also prints it for `--json`.
+pub fn write(
+    dir: &Path,
+    data: &ReportData<'_>,
+    summary: &[u8],
+    formats: &[ReportFormat],
+) -> Result<Vec<String>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
     let mut stage = Stage {
         dir,
         staged: Vec::new(),
         names: Vec::new(),
     };
-    match stage_all(&mut stage, data, formats) {
+    match stage_all(&mut stage, data, summary, formats) {
         Ok(()) => stage.commit(),
         Err(e) => {
             stage.discard(0);
@@ -108,9 +116,13 @@ pub fn write(dir: &Path, data: &ReportData<'_>, formats: &[ReportFormat]) -> Res
     }
 }
 
-fn stage_all(stage: &mut Stage<'_>, data: &ReportData<'_>, formats: &[ReportFormat]) -> Result<()> {
-    let summary = summary_json(data.summary)?;
-    stage.file("summary.json", |w| w.write_all(&summary))?;
+fn stage_all(
+    stage: &mut Stage<'_>,
+    data: &ReportData<'_>,
+    summary: &[u8],
+    formats: &[ReportFormat],
+) -> Result<()> {
+    stage.file("summary.json", |w| w.write_all(summary))?;
     let provenance = json_bytes(data.provenance, "provenance.json")?;
     stage.file("provenance.json", |w| w.write_all(&provenance))?;
     let table_formats: Vec<(Format, &str)> = [

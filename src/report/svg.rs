@@ -122,24 +122,16 @@ impl Svg {
 
     /// A connected line through `points`; fewer than two points draw nothing.
     pub fn polyline(&mut self, points: &[(f64, f64)], class: &str) {
-        if points.len() < 2 {
-            return;
-        }
-        let pts: Vec<String> = points
-            .iter()
-            .map(|&(x, y)| format!("{},{}", num(x), num(y)))
-            .collect();
-        let _ = write!(
-            self.out,
-            r#"<polyline points="{}" class="{}"/>"#,
-            pts.join(" "),
-            escape(class)
-        );
+        self.shape("polyline", 2, points, class);
     }
 
     /// A closed shape through `points`; fewer than three points draw nothing.
     pub fn polygon(&mut self, points: &[(f64, f64)], class: &str) {
-        if points.len() < 3 {
+        self.shape("polygon", 3, points, class);
+    }
+
+    fn shape(&mut self, tag: &str, at_least: usize, points: &[(f64, f64)], class: &str) {
+        if points.len() < at_least {
             return;
         }
         let pts: Vec<String> = points
@@ -148,7 +140,7 @@ impl Svg {
             .collect();
         let _ = write!(
             self.out,
-            r#"<polygon points="{}" class="{}"/>"#,
+            r#"<{tag} points="{}" class="{}"/>"#,
             pts.join(" "),
             escape(class)
         );

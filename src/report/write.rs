@@ -119,13 +119,6 @@ pub fn encode_to(table: &Table, format: Format, w: &mut dyn Write) -> io::Result
     }
 }
 
-/// Encodes a table into memory.
-pub fn encode(table: &Table, format: Format) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    encode_to(table, format, &mut out).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(out)
-}
-
 /// Writes `path` atomically: `fill` writes a temporary file beside it, which is renamed over
 /// `path` only once complete. On any error the temporary file is removed.
 ///
@@ -198,6 +191,12 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn encode(table: &Table, format: Format) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        encode_to(table, format, &mut out)?;
+        Ok(out)
+    }
     use crate::report::table::Column;
 
     fn sample() -> Table {
