@@ -62,15 +62,13 @@ pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> PolarsResult
         check_sortedness: true,
         ..Default::default()
     };
-    let joined = left
-        .lazy()
-        .join(
-            right.lazy(),
-            [col("t")],
-            [col("t")],
-            JoinArgs::new(JoinType::AsOf(Box::new(options))),
-        )
-        .collect()?;
+    let joined = left.join(
+        &right,
+        ["t"],
+        ["t"],
+        JoinArgs::new(JoinType::AsOf(Box::new(options))),
+        None,
+    )?;
     let rows = joined.column("row")?.u64()?.clone();
     let pos = joined.column("pos")?.u64()?.clone();
     let mut out = vec![None; starts.len()];

@@ -1,6 +1,6 @@
 //! The metrics engine: the five DORA metrics per period, against a baseline and a benchmark
-//! profile (DESIGN.md §2, §3; docs/definitions.md). Records come in, a [`Summary`] comes out;
-//! polars does the as-of join and the grouped statistics.
+//! profile (docs/metrics.md, docs/definitions.md). Records come in, a [`Summary`] comes out;
+//! polars does the as-of join; `aggregate` and `stats` the per-period statistics.
 
 pub mod aggregate;
 pub mod attribution;
@@ -459,10 +459,8 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         end: instant(until),
         partial: false,
     };
-    let per_period = measure(&samples, &periods, opts.seed).map_err(polars_err)?;
-    let overall = measure(&samples, std::slice::from_ref(&whole), opts.seed)
-        .map_err(polars_err)?
-        .remove(0);
+    let per_period = measure(&samples, &periods, opts.seed);
+    let overall = measure(&samples, std::slice::from_ref(&whole), opts.seed).remove(0);
     let data_start = d
         .iter()
         .filter(|x| x.failed != Some(true))
@@ -513,7 +511,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
                 end: instant(b),
                 partial: false,
             };
-            Some(measure(&samples, &[p], opts.seed).map_err(polars_err)?.remove(0))
+            Some(measure(&samples, &[p], opts.seed).remove(0))
         }
         None => None,
     };
@@ -825,7 +823,7 @@ fn samples(
 }
 
 /// Measures every metric in each of `ranges` (sorted, disjoint).
-fn measure(s: &Samples, ranges: &[Period], seed: u64) -> polars::prelude::PolarsResult<Vec<Cells>> {
+fn measure(s: &Samples, ranges: &[Period], seed: u64) -> Vec<Cells> {
     let place = |t: i64| period_of(ranges, instant(t)).map(|p| p as u32);
     let mut cells: Vec<Cells> = ranges
         .iter()
@@ -863,13 +861,13 @@ fn measure(s: &Samples, ranges: &[Period], seed: u64) -> polars::prelude::Polars
     let tag = |v: &[(i64, i64)]| -> Vec<(u32, i64)> {
         v.iter().filter_map(|&(t, x)| place(t).map(|p| (p, x))).collect()
     };
-    let lead = aggregate::by_period(&tag(&s.lead), ranges.len(), seed)?;
-    let restore = aggregate::by_period(&tag(&s.restore), ranges.len(), seed)?;
+    let lead = aggregate::by_period(&tag(&s.lead), ranges.len(), seed);
+    let restore = aggregate::by_period(&tag(&s.restore), ranges.len(), seed);
     for ((c, l), r) in cells.iter_mut().zip(lead).zip(restore) {
         c.lead = l;
         c.restore = r;
     }
-    Ok(cells)
+    cells
 }
 
 /// Days in an average Gregorian month.
