@@ -1,4 +1,4 @@
-//! AWS exports (formats.md §1.3): CodePipeline executions as deployments, CloudWatch alarm
+//! AWS exports (docs/importers.md): CodePipeline executions as deployments, CloudWatch alarm
 //! history as incidents.
 //!
 //! * `aws codepipeline list-pipeline-executions` ([`Format::AwsCodepipeline`]): one
@@ -318,32 +318,32 @@ mod tests {
             got,
             vec![
                 (
-                    "7cf7f7cb-3137-539g-j458-d7eu3EXAMPLE",
+                    "5e2b90ad-71c4-48qk-b3x0-f9a1cSAMPLE",
                     ok,
-                    Some(utc("2017-06-02T05:10:58.243Z")),
-                    Some(utc("2017-06-02T05:17:58.648Z"))
+                    Some(utc("2025-09-15T08:12:33.187Z")),
+                    Some(utc("2025-09-15T08:19:51.904Z"))
                 ),
                 (
-                    "3137f7cb-8d494hj4-039j-d84l-d7eu3EXAMPLE",
+                    "a07d33f1-9e5b4kt2-61pq-c0d8-bw2vSAMPLE",
                     ok,
-                    Some(utc("2017-06-04T15:33:21.222Z")),
-                    Some(utc("2017-06-04T15:44:05.634Z"))
+                    Some(utc("2025-09-17T14:40:02.391Z")),
+                    Some(utc("2025-09-17T14:52:47.058Z"))
                 ),
                 (
-                    "4992f7jf-7cf7-913k-k334-d7eu3EXAMPLE",
+                    "d86e1fa4-3c0b-702w-x519-b2ce5SAMPLE",
                     ok,
-                    Some(utc("2017-06-08T18:11:11.5645Z")),
-                    Some(utc("2017-06-08T18:21:11.6456Z"))
+                    Some(utc("2025-09-22T21:05:18.7312Z")),
+                    Some(utc("2025-09-22T21:13:40.2087Z"))
                 ),
             ]
         );
         let d = &out.deployments[0];
-        // Exact decimals: 1496380678.648 - 1496380258.243 is 420.405 s, not 420.40499997 s.
+        // Exact decimals: 1757924391.904 - 1757923953.187 is 438.717 s, not 438.71700000763 s.
         assert_eq!(
             d.finished_at
                 .zip(d.started_at)
                 .map(|(f, s)| (f - s).num_nanoseconds()),
-            Some(Some(420_405_000_000))
+            Some(Some(438_717_000_000))
         );
         for d in &out.deployments {
             assert_eq!(
@@ -370,14 +370,15 @@ mod tests {
         assert!(out.deployments.is_empty());
         assert_eq!(out.incidents.len(), 1);
         let i = &out.incidents[0];
-        assert_eq!(i.id, "myalarm@2014-04-09T18:59:05.805Z");
+        assert_eq!(i.id, "checkout-api-5xx-rate@2026-02-03T09:41:17.268Z");
         assert_eq!(i.source, "aws-cloudwatch-alarms");
-        assert_eq!(i.title.as_deref(), Some("myalarm"));
-        assert_eq!(i.started_at, utc("2014-04-09T18:59:05.805Z"));
-        assert_eq!(i.resolved_at, Some(utc("2014-04-09T18:59:06.442Z")));
+        assert_eq!(i.title.as_deref(), Some("checkout-api-5xx-rate"));
+        assert_eq!(i.started_at, utc("2026-02-03T09:41:17.268Z"));
+        assert_eq!(i.resolved_at, Some(utc("2026-02-03T10:07:52.915Z")));
+        // 26 min 35.647 s.
         assert_eq!(
             i.resolved_at.map(|r| (r - i.started_at).num_milliseconds()),
-            Some(637)
+            Some(1_595_647)
         );
         assert_eq!((&i.severity, &i.service, &i.deployment), (&None, &None, &None));
         // Located at the ALARM item, the second (older) one in the file.

@@ -1,4 +1,4 @@
-//! CD tools (formats.md §1.8): Jenkins builds as deployments, and Apache DevLake's incoming
+//! CD tools (docs/importers.md): Jenkins builds as deployments, and Apache DevLake's incoming
 //! webhook payloads (deployments and incidents), DevLake's "neutral" format.
 //!
 //! * Jenkins `/job/<j>/api/json` ([`Format::JenkinsBuilds`]): one build object, or a job with
@@ -130,7 +130,7 @@ fn time_any(r: &Value, names: &[&str], ctx: &Ctx<'_>) -> Result<Option<(Instant,
 /// * `finished_at` = `timestamp + duration` (milliseconds) once finished; `None` while running.
 /// * `commit`: the first `actions[]` entry with `lastBuiltRevision.SHA1` (the git plugin's
 ///   `BuildData`), else `None`.
-/// * The legacy build `id` (`2012-09-22_13-27-53`) is server-local time and is not used.
+/// * The legacy build `id` (`2025-11-04_08-08-31`) is server-local time and is not used.
 struct Jenkins {
     format: Format,
     job: Option<String>,
@@ -518,11 +518,13 @@ mod tests {
         assert!(out.problems.is_empty(), "{:?}", out.problems);
         assert_eq!(
             rows(&out),
+            // The legacy id "2025-11-04_08-08-31" is server-local time (UTC-6) and is not
+            // used: the start is the epoch-ms timestamp, the end adds 212,847 ms.
             vec![(
-                "1",
+                "57",
                 DeployStatus::Success,
-                Some(utc("2012-09-22T17:27:53.796Z")),
-                Some(utc("2012-09-22T17:27:53.934Z")),
+                Some(utc("2025-11-04T14:08:31.552Z")),
+                Some(utc("2025-11-04T14:12:04.399Z")),
                 None
             )]
         );
@@ -543,17 +545,17 @@ mod tests {
             rows(&out),
             vec![
                 (
-                    "773",
+                    "1288",
                     DeployStatus::Success,
-                    Some(utc("2024-02-13T08:45:09.983Z")),
-                    Some(utc("2024-02-13T08:45:38.733Z")),
+                    Some(utc("2026-03-10T11:22:19.804Z")),
+                    Some(utc("2026-03-10T11:22:56.396Z")),
                     None
                 ),
                 (
-                    "772",
+                    "1287",
                     DeployStatus::Failed,
-                    Some(utc("2024-02-13T08:43:34.665Z")),
-                    Some(utc("2024-02-13T08:44:07.464Z")),
+                    Some(utc("2026-03-10T11:20:45.318Z")),
+                    Some(utc("2026-03-10T11:21:26.525Z")),
                     None
                 ),
             ]
@@ -682,11 +684,11 @@ mod tests {
         assert_eq!(
             rows(&out),
             vec![(
-                "required-pipeline-id",
+                "checkout-deploy-20251014-3",
                 DeployStatus::Failed,
-                Some(utc("2020-01-01T12:00:00Z")),
-                Some(utc("2020-01-02T13:00:00Z")),
-                sha("015e3d3b480e417aede5a1293bd61de9b0fd051d")
+                Some(utc("2025-10-14T19:30:05Z")),
+                Some(utc("2025-10-14T19:52:48Z")),
+                sha("7c3e91a04bf28d65e1a9c0f4d7b25e83a6f1c09d")
             )]
         );
         let d = &out.deployments[0];
@@ -705,10 +707,10 @@ mod tests {
         assert!(out.deployments.is_empty());
         assert_eq!(out.incidents.len(), 1);
         let i = &out.incidents[0];
-        assert_eq!(i.id, "DLK-1234");
+        assert_eq!(i.id, "OPS-2291");
         assert_eq!(i.source, "devlake-incidents");
-        assert_eq!(i.title.as_deref(), Some("a feature from DLK"));
-        assert_eq!(i.started_at, utc("2020-01-01T12:00:00Z"));
+        assert_eq!(i.title.as_deref(), Some("Checkout latency above SLO in eu-west"));
+        assert_eq!(i.started_at, utc("2026-02-19T06:47:12Z"));
         assert_eq!(
             (i.resolved_at, &i.severity, &i.service, &i.deployment),
             (None, &None, &None, &None)

@@ -1,4 +1,4 @@
-//! GitHub REST API exports (formats.md §1.2): deployments, deployment statuses, Actions
+//! GitHub REST API exports (docs/importers.md): deployments, deployment statuses, Actions
 //! workflow runs, pull requests and issues (of which only incidents are kept), plus the
 //! camelCase `gh pr list --json` / `gh run list --json` variants. Bare arrays, the
 //! `{total_count, workflow_runs}` wrapper, `gh api --paginate` output (documents one after
@@ -288,7 +288,7 @@ impl GitHub {
         Ok(())
     }
 
-    /// One deployment per deployment seen in a statuses export (formats.md §1.2 and §3):
+    /// One deployment per deployment seen in a statuses export (docs/importers.md):
     /// - failed at the latest status when that is `failure` or `error`;
     /// - else successful at the `created_at` of the first (oldest) `success` status;
     /// - else the latest status says it: `inactive` (never successful) is cancelled at that
@@ -629,25 +629,27 @@ mod tests {
         let out = example("github-deployments.json");
         assert_eq!(out.format, Some(Format::GithubDeployments));
         assert_eq!((out.records, out.ignored, out.problems.len()), (2, 0, 0));
-        let sha = sha_ref("743f5a58b0bce91c4eab744ff7e39dfca9e6e8a5");
+        // `ref` holds the same SHA as `sha`.
+        let sha = sha_ref("e890dd2c6e19bc4abda8c927ef6fa8009cda4fba");
         assert_eq!(
             deps(&out),
             vec![
                 (
-                    "263877258",
+                    "1893452210",
                     sha.clone(),
-                    Some("test"),
+                    Some("qa"),
                     DeployStatus::Success,
                     None,
-                    Some(utc(2020, 8, 26, 11, 44, 53, 0))
+                    Some(utc(2025, 6, 12, 9, 31, 47, 0))
                 ),
+                // `production_environment` is false: the environment is taken by its name.
                 (
-                    "262350588",
+                    "1893417765",
                     sha,
                     Some("production"),
                     DeployStatus::Success,
                     None,
-                    Some(utc(2020, 8, 26, 11, 40, 41, 0))
+                    Some(utc(2025, 6, 12, 9, 27, 5, 0))
                 ),
             ]
         );
@@ -665,7 +667,7 @@ mod tests {
         assert_eq!((out.records, out.ignored, out.problems.len()), (3, 0, 0));
         assert_eq!(
             deps(&out),
-            vec![("263877258", None, Some("test"), DeployStatus::Running, None, None)]
+            vec![("1893452210", None, Some("qa"), DeployStatus::Running, None, None)]
         );
         assert_eq!(out.deployments[0].source, "github-deployment-statuses");
         // The latest status (first in the file) decides, and is where the deployment was read.
@@ -677,30 +679,31 @@ mod tests {
         let out = example("github-actions-workflow-runs.json");
         assert_eq!(out.format, Some(Format::GithubActionsRuns));
         assert_eq!((out.records, out.ignored, out.problems.len()), (2, 0, 0));
-        let sha = sha_ref("7aab33f4294ba5141f17bed0aeb1a929f7afc155");
+        let sha = sha_ref("488e799e49309f3782a4cc85b93299befdceb25a");
+        // Both runs were created at 08:47:20; each starts at its own `run_started_at`.
         assert_eq!(
             deps(&out),
             vec![
                 (
-                    "720994709",
+                    "15482097731",
                     sha.clone(),
                     None,
                     DeployStatus::Success,
-                    Some(utc(2021, 4, 6, 1, 41, 3, 0)),
-                    Some(utc(2021, 4, 6, 1, 53, 34, 0)),
+                    Some(utc(2025, 4, 16, 8, 47, 58, 0)),
+                    Some(utc(2025, 4, 16, 9, 2, 41, 0)),
                 ),
                 (
-                    "720994708",
+                    "15482097726",
                     sha,
                     None,
                     DeployStatus::Success,
-                    Some(utc(2021, 4, 6, 1, 53, 52, 0)),
-                    Some(utc(2021, 4, 6, 2, 37, 49, 0)),
+                    Some(utc(2025, 4, 16, 9, 1, 3, 0)),
+                    Some(utc(2025, 4, 16, 9, 39, 26, 0)),
                 ),
             ]
         );
         let services: Vec<_> = out.deployments.iter().map(|d| d.service.as_deref()).collect();
-        assert_eq!(services, vec![Some("Unit Test"), Some("Integration Test")]);
+        assert_eq!(services, vec![Some("Deploy web"), Some("Deploy workers")]);
     }
 
     #[test]
@@ -731,46 +734,50 @@ mod tests {
         assert_eq!(
             got,
             vec![
+                // The list item: no `merged` key, merged by its `merged_at`.
                 (
-                    "1431",
-                    utc(2020, 3, 9, 20, 23, 21, 0),
-                    Some(utc(2020, 3, 11, 1, 40, 26, 0)),
-                    Some("e44d11d565c022496544dd6ed1f19a8d718c2b0c"),
-                    Some("21a6dfef170b2bdcf33dda731ad3a3e9681cffbe"),
-                    Some("master"),
+                    "4127",
+                    utc(2025, 4, 14, 15, 2, 39, 0),
+                    Some(utc(2025, 4, 16, 8, 47, 11, 0)),
+                    Some("488e799e49309f3782a4cc85b93299befdceb25a"),
+                    Some("555dbfec37eb6f7dddf15af778ea85ec6f7d7bf8"),
+                    Some("main"),
                 ),
                 // Closed unmerged: its merge_commit_sha is a test merge, not a landed commit.
                 (
                     "1",
-                    utc(2018, 5, 22, 14, 50, 37, 0),
+                    utc(2025, 5, 6, 10, 12, 4, 0),
                     None,
                     None,
-                    Some("2665a0d499fe7d472096a12139b2b7a6613b8a6d"),
-                    Some("master"),
+                    Some("b5652e4c8e09a40f298495309c0554f0bcac3c42"),
+                    Some("main"),
                 ),
+                // Merged with head.sha == merge_commit_sha (fast-forward or rebase).
                 (
                     "2",
-                    utc(2018, 5, 22, 14, 52, 27, 0),
-                    Some(utc(2018, 5, 22, 14, 53, 13, 0)),
-                    Some("ba5bf2d76a75fb8b2118726d4ea708ffe6133a8b"),
-                    Some("ba5bf2d76a75fb8b2118726d4ea708ffe6133a8b"),
-                    Some("master"),
+                    utc(2025, 5, 6, 10, 15, 40, 0),
+                    Some(utc(2025, 5, 6, 10, 16, 33, 0)),
+                    Some("8c39944d693ab915be949210cd678aa9c1729996"),
+                    Some("8c39944d693ab915be949210cd678aa9c1729996"),
+                    Some("main"),
                 ),
+                // Open, with a non-null merge_commit_sha: dropped too.
                 (
                     "3",
-                    utc(2018, 5, 22, 14, 55, 13, 0),
+                    utc(2025, 5, 6, 10, 18, 22, 0),
                     None,
                     None,
-                    Some("6ec2cb2a231084fbc500b81205a334e354016f01"),
-                    Some("master"),
+                    Some("2a0718766bb36057d01fb81efb995507fbf28797"),
+                    Some("main"),
                 ),
+                // Another repository's #2, open.
                 (
                     "2",
-                    utc(2020, 4, 13, 19, 12, 37, 0),
+                    utc(2025, 7, 21, 16, 44, 9, 0),
                     None,
                     None,
-                    Some("5160aeacd13c921d152dbaa86b3188fcf0a72a6c"),
-                    Some("master"),
+                    Some("c364680fe67ca35cc2c84823764f49a73b3d80f1"),
+                    Some("main"),
                 ),
             ]
         );
@@ -910,7 +917,7 @@ mod tests {
             json!({
                 "id": 900, "name": "Deploy", "run_number": 7, "run_attempt": 1, "event": "push",
                 "status": "completed", "conclusion": "success",
-                "head_sha": "7AAB33F4294BA5141F17BED0AEB1A929F7AFC155",
+                "head_sha": "962D82A002BF70E1AA0026D3DB9254AAFEF0F228",
                 "created_at": "2024-06-01T10:00:00Z", "run_started_at": "2024-06-01T10:00:30Z",
                 "updated_at": "2024-06-01T10:12:00Z"
             }),
@@ -937,7 +944,7 @@ mod tests {
             "{:?}",
             out.problems
         );
-        let sha = sha_ref("7aab33f4294ba5141f17bed0aeb1a929f7afc155");
+        let sha = sha_ref("962d82a002bf70e1aa0026d3db9254aafef0f228");
         let (start, end) = (
             Some(utc(2024, 6, 1, 10, 0, 30, 0)),
             Some(utc(2024, 6, 1, 10, 12, 0, 0)),

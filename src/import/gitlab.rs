@@ -1,4 +1,4 @@
-//! GitLab REST API v4 exports (formats.md §1.1): deployments, merge requests, the commits of a
+//! GitLab REST API v4 exports (docs/importers.md): deployments, merge requests, the commits of a
 //! merge request, and issues (of which only incidents are kept). Every list endpoint returns a
 //! bare array; `glab api --paginate` output (arrays one after another) and JSON Lines are split
 //! by `envelope`.
@@ -51,8 +51,8 @@ impl GitLab {
     /// the deploy job's `deployable.finished_at`, else (a deployment created through the API,
     /// `deployable: null`) `updated_at`, which is only taken as a finish time once the
     /// top-level `status` says the deployment is over. The status is the deployment's own
-    /// top-level `status`, never the job's `deployable.status` (the doc example has `created`
-    /// beside a successful job, formats.md §1.1).
+    /// top-level `status`, never the job's `deployable.status` (GitLab's documented example has
+    /// `created` beside a successful job).
     fn deployment(&self, r: &Value, ctx: &Ctx<'_>) -> Result<DeploymentRecord, FieldError> {
         let id = fields::req_text(r, "id")?;
         let commit = fields::req_sha(r, "sha")?;
@@ -284,23 +284,24 @@ mod tests {
             got,
             vec![
                 (
-                    "41",
+                    "3107",
                     "gitlab-deployments",
-                    sha_ref("99d03678b90d914dbb1b109132516d71a4a03ea8"),
+                    sha_ref("6741a1e814ae9f73240562d3ce72fd09f33b54f9"),
                     Some("production"),
                     // The top-level status is `created` although the job succeeded.
                     DeployStatus::Running,
+                    // The job's `started_at` is null: no start time.
                     None,
-                    Some(utc(2016, 8, 11, 7, 36, 39, 851)),
+                    Some(utc(2025, 11, 18, 9, 14, 51, 276)),
                 ),
                 (
-                    "42",
+                    "3112",
                     "gitlab-deployments",
-                    sha_ref("a91957a858320c0e17f3a0eca7cfacbff50ea29a"),
+                    sha_ref("c1943c981bf745a9b00861eb0466d609bc39e4e7"),
                     Some("production"),
                     DeployStatus::Running,
                     None,
-                    Some(utc(2016, 8, 11, 11, 32, 35, 145)),
+                    Some(utc(2025, 11, 19, 14, 41, 7, 993)),
                 ),
             ]
         );
@@ -313,19 +314,21 @@ mod tests {
         let out = example("gitlab-merge-requests.json");
         assert_eq!(out.format, Some(Format::GitlabMergeRequests));
         assert_eq!((out.records, out.problems.len()), (1, 0));
-        let eights = "8".repeat(40);
+        // merge_commit_sha and squash_commit_sha are null: the head `sha` is what landed.
+        let head = "de6e2126f796d0d0e3a970744f0e158bec8525eb".to_owned();
         assert_eq!(
             out.merge_requests,
             vec![MergeRequest {
-                id: "1".into(),
+                id: "214".into(),
                 source: "gitlab-merge-requests",
-                created_at: utc(2017, 4, 29, 8, 46, 0, 0),
-                merged_at: Some(utc(2018, 9, 7, 11, 16, 17, 520)),
-                merge_sha: Some(eights.clone()),
-                head_sha: Some(eights),
+                // `created_at` has no fraction, `merged_at` has milliseconds.
+                created_at: utc(2025, 9, 2, 13, 27, 5, 0),
+                merged_at: Some(utc(2025, 9, 3, 8, 12, 44, 731)),
+                merge_sha: Some(head.clone()),
+                head_sha: Some(head),
                 target_branch: Some("main".into()),
                 first_commit_at: None,
-                updated_at: Some(utc(2017, 4, 29, 8, 46, 0, 0)),
+                updated_at: Some(utc(2025, 9, 3, 8, 12, 46, 0)),
                 oldest_commit_created_at: None,
                 location: out.merge_requests[0].location.clone(),
             }]
@@ -345,15 +348,17 @@ mod tests {
         assert_eq!(
             got,
             vec![
+                // 15:48:31 at +03:00 is 12:48:31 UTC.
                 (
                     None,
-                    "ed899a2f4b50b4370feeea94676502b42383c746",
-                    utc(2012, 9, 20, 8, 50, 22, 0)
+                    "de6e2126f796d0d0e3a970744f0e158bec8525eb",
+                    utc(2025, 9, 2, 12, 48, 31, 0)
                 ),
+                // 10:19:54 at +03:00 is 07:19:54 UTC.
                 (
                     None,
-                    "6104942438c14ec7bd21c6cd5bd995272b3faff6",
-                    utc(2012, 9, 20, 6, 6, 12, 0)
+                    "9cc84f44b90a8a15e84d6d5a3b9f18617eee664d",
+                    utc(2025, 9, 2, 7, 19, 54, 0)
                 ),
             ]
         );
@@ -656,9 +661,9 @@ mod tests {
     #[test]
     fn commits_as_json_lines_with_an_odd_offset_and_a_missing_date() {
         let text = concat!(
-            r#"{"id": "ed899a2f4b50b4370feeea94676502b42383c746", "short_id": "ed899a2f", "authored_date": "2024-03-10T23:59:59.999-09:30"}"#,
+            r#"{"id": "14d674ec4dd35e9ad19825bfbcd6df4ee8a47a04", "short_id": "14d674ec", "authored_date": "2024-03-10T23:59:59.999-09:30"}"#,
             "\n",
-            r#"{"id": "6104942438c14ec7bd21c6cd5bd995272b3faff6", "short_id": "6104942", "authored_date": null}"#,
+            r#"{"id": "9646c8e658fbb838d70ce5eb2d0610020287fb52", "short_id": "9646c8e", "authored_date": null}"#,
             "\n"
         );
         let out = lenient(text);

@@ -1,6 +1,6 @@
 //! Incident-management tools: PagerDuty (REST incidents and Analytics raw incidents), Opsgenie
 //! (incidents and alerts), ServiceNow (incident table) and the Jira issue navigator CSV export
-//! (formats.md §1.4 to §1.7).
+//! (docs/importers.md).
 //!
 //! Every record becomes one [`Incident`] with `source` set to the format's name. What each tool
 //! calls the start and the resolution of an incident, and which zone its timestamps are in, is
@@ -185,9 +185,9 @@ mod tests {
     use super::*;
     use crate::import::{ImportOptions, Imported, import_file};
 
-    /// The path of an example file in `shared/formats`.
+    /// The path of an example export file (`tests/fixtures/formats`).
     pub(super) fn example(name: &str) -> PathBuf {
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/formats")).join(name)
+        crate::import::testutil::example_path(name)
     }
 
     /// An exact UTC instant from RFC 3339 text.

@@ -331,7 +331,7 @@ mod tests {
     use super::*;
     use clap::ValueEnum;
 
-    /// Every shared example and the format it is, `None` for files that are not imported.
+    /// Every example export file and the format it is, `None` for files that are not imported.
     const EXAMPLES: &[(&str, Option<Format>)] = &[
         (
             "aws-cloudwatch-describe-alarm-history.json",
@@ -381,7 +381,7 @@ mod tests {
 
     /// Detection as `envelope::read_json` does it: the envelope, then the first record alone.
     fn detect(sniff: Sniff, file: &str) -> Option<Format> {
-        let path = format!("{}/../shared/formats/{file}", env!("CARGO_MANIFEST_DIR"));
+        let path = testutil::example_path(file).display().to_string();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
         let (envelope, items) = envelope::split(doc);
@@ -391,10 +391,10 @@ mod tests {
     }
 
     #[test]
-    fn every_shared_example_is_covered_by_this_table() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/formats");
-        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .expect("shared/formats")
+    fn every_example_file_is_covered_by_this_table() {
+        let dir = testutil::example_path("");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("tests/fixtures/formats")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".json"))
             .collect();

@@ -1,4 +1,4 @@
-//! Helpers shared by the importers' tests: the shared example files, instants, temp files.
+//! Helpers shared by the importers' tests: the example export files, instants, temp files.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,12 +23,12 @@ pub fn utc_parts(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: i64) -> I
         + Duration::milliseconds(ms)
 }
 
-/// The path of a shared example file (`../shared/formats`).
+/// The path of an example export file (`tests/fixtures/formats`).
 pub fn example_path(name: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/formats")).join(name)
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats")).join(name)
 }
 
-/// A shared example file, imported with detection and default options.
+/// An example export file, imported with detection and default options.
 pub fn example(name: &str) -> Imported {
     import_file(&example_path(name), None, &ImportOptions::default())
         .unwrap_or_else(|e| panic!("{name}: {e}"))

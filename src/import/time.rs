@@ -1,4 +1,4 @@
-//! Every timestamp shape the exports use (formats.md §1.9), parsed to an exact UTC instant.
+//! Every timestamp shape the exports use (docs/canonical.md, "Times"), parsed to an exact UTC instant.
 //!
 //! Zoned text (RFC 3339 and its common relatives: a space for `T`, offsets without a colon,
 //! a space before the offset, a literal `UTC`) needs nothing else. Naive text (no zone at all)

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use crate::util::{HOUR, Repo, T0, dorascope, stderr, stdout};
 
-fn shared(name: &str) -> String {
-    format!("{}/../shared/formats/{name}", env!("CARGO_MANIFEST_DIR"))
+/// An example export file (`tests/fixtures/formats`).
+fn example(name: &str) -> String {
+    format!("{}/tests/fixtures/formats/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn write(dir: &Path, name: &str, body: &[u8]) -> PathBuf {
@@ -39,7 +40,7 @@ fn assert_input_error(args: &[&str], needle: &str, out_file: Option<&Path>) {
 /// exports to take instead.
 #[test]
 fn gitlab_dora_metrics_are_refused_with_what_to_export_instead() {
-    let out = dorascope(&["check", &shared("gitlab-dora-metrics.json")]);
+    let out = dorascope(&["check", &example("gitlab-dora-metrics.json")]);
     assert_eq!(out.status.code(), Some(3));
     let text = format!("{}{}", stdout(&out), stderr(&out));
     assert!(
@@ -49,16 +50,16 @@ fn gitlab_dora_metrics_are_refused_with_what_to_export_instead() {
 }
 
 #[test]
-fn check_reports_every_shared_example() {
+fn check_reports_every_example_file() {
     let mut args = vec!["check".to_owned(), "--json".to_owned()];
     let mut names: Vec<String> =
-        std::fs::read_dir(format!("{}/../shared/formats", env!("CARGO_MANIFEST_DIR")))
+        std::fs::read_dir(format!("{}/tests/fixtures/formats", env!("CARGO_MANIFEST_DIR")))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".json") && n != "gitlab-dora-metrics.json")
             .collect();
     names.sort();
-    args.extend(names.iter().map(|n| shared(n)));
+    args.extend(names.iter().map(|n| example(n)));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = dorascope(&refs);
     assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
@@ -287,7 +288,7 @@ fn deployments_from_an_export_instead_of_tags() {
 fn merge_requests_with(commits_layout: &dyn Fn(&Path)) -> dorascope::exports::Exports {
     let dir = tempfile::tempdir().unwrap();
     let mrs = dir.path().join("merge_requests.json");
-    std::fs::copy(shared("gitlab-merge-requests.json"), &mrs).unwrap();
+    std::fs::copy(example("gitlab-merge-requests.json"), &mrs).unwrap();
     commits_layout(dir.path());
     let files = dorascope::exports::ExportFiles {
         merge_requests: vec![mrs],
@@ -303,13 +304,14 @@ fn merge_requests_with(commits_layout: &dyn Fn(&Path)) -> dorascope::exports::Ex
 
 #[test]
 fn merge_request_commits_beside_the_list_give_the_oldest_commit() {
-    let oldest = chrono::DateTime::parse_from_rfc3339("2012-09-20T06:06:12Z").unwrap();
+    // The older of the two commits: 2025-09-02T10:19:54+03:00.
+    let oldest = chrono::DateTime::parse_from_rfc3339("2025-09-02T07:19:54Z").unwrap();
     // One file per merge request, named by iid, in merge_request_commits/ beside the list.
     let e = merge_requests_with(&|d| {
         std::fs::create_dir(d.join("merge_request_commits")).unwrap();
         std::fs::copy(
-            shared("gitlab-merge-request-commits.json"),
-            d.join("merge_request_commits/1.json"),
+            example("gitlab-merge-request-commits.json"),
+            d.join("merge_request_commits/214.json"),
         )
         .unwrap();
     });
@@ -319,18 +321,18 @@ fn merge_request_commits_beside_the_list_give_the_oldest_commit() {
     assert!(
         e.mr_commits
             .iter()
-            .all(|c| c.merge_request.as_deref() == Some("1"))
+            .all(|c| c.merge_request.as_deref() == Some("214"))
     );
 
     // One JSON object keyed by iid.
     let e = merge_requests_with(&|d| {
         let commits: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(shared("gitlab-merge-request-commits.json")).unwrap(),
+            &std::fs::read_to_string(example("gitlab-merge-request-commits.json")).unwrap(),
         )
         .unwrap();
         std::fs::write(
             d.join("keyed.json"),
-            serde_json::json!({ "1": commits, "2": [] }).to_string(),
+            serde_json::json!({ "214": commits, "215": [] }).to_string(),
         )
         .unwrap();
     });

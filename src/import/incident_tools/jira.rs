@@ -1,5 +1,5 @@
 //! Jira: the issue navigator CSV export, "Export CSV (all fields / current fields)"
-//! (formats.md §1.6).
+//! (docs/importers.md).
 
 use serde_json::{Map, Value};
 

@@ -1,4 +1,4 @@
-//! Opsgenie: `GET /v1/incidents` and `GET /v2/alerts` (formats.md §1.5). Both are wrapped in
+//! Opsgenie: `GET /v1/incidents` and `GET /v2/alerts` (docs/importers.md). Both are wrapped in
 //! `{"data": [...], "paging", "took", "requestId"}`; timestamps are UTC with a varying number
 //! of fractional digits (`.17Z`), or epoch milliseconds in webhook payloads.
 
@@ -145,24 +145,25 @@ mod tests {
             (2, 0, 0, 2)
         );
         let a = &out.incidents[0];
-        assert_eq!(a.id, "652f14b3-019a-4d4c-8b83-e4da527a416c");
+        assert_eq!(a.id, "b7e31c52-9d40-4f6a-8c21-53a9e0d4f718");
         assert_eq!(a.source, "opsgenie-incidents");
-        assert_eq!(a.title.as_deref(), Some("OpenAI Incident"));
-        assert_eq!(a.started_at, utc("2023-09-26T17:06:16.824Z"));
+        assert_eq!(a.title.as_deref(), Some("Search API degraded"));
+        assert_eq!(a.started_at, utc("2026-01-14T09:27:43.518Z"));
         assert_eq!(
             a.resolved_at,
-            Some(utc("2023-09-26T17:45:25.719Z")),
+            Some(utc("2026-01-14T10:18:39.402Z")),
             "impactEndDate although status is open"
         );
         assert_eq!(a.severity.as_deref(), Some("P3"));
-        assert_eq!(a.service.as_deref(), Some("daa0d66f-ad35-4396-b30d-70f0314c697a"));
+        assert_eq!(a.service.as_deref(), Some("e2f0a9c4-6b13-4d7e-a5f8-0c9b1d3e7a26"));
         let b = &out.incidents[1];
-        assert_eq!(b.id, "4a0c5e6d-b239-4cd9-a7e8-a5f880e99473");
-        assert_eq!(b.started_at, utc("2023-09-20T13:33:00.941Z"));
+        assert_eq!(b.id, "3f9d6a08-c2e5-4b71-9a3d-e8047b5c21f9");
+        assert_eq!(b.started_at, utc("2026-01-09T16:02:11.093Z"));
         assert_eq!(b.resolved_at, None);
+        assert_eq!(b.severity.as_deref(), Some("P2"));
         assert_eq!(
             b.service.as_deref(),
-            Some("59591948-d418-4bb9-af16-170d6b232b7d"),
+            Some("71c8e2d5-0a4f-4e96-b3d7-2f5a8c19e640"),
             "the first impacted service"
         );
     }
@@ -213,12 +214,13 @@ mod tests {
         assert_eq!(out.format, Some(Format::OpsgenieAlerts));
         assert_eq!((out.records, out.problems.len(), out.incidents.len()), (1, 0, 1));
         let a = &out.incidents[0];
-        assert_eq!(a.id, "580e9625-ecc7-42b0-8836-3d3637438bc4-169486700232");
+        assert_eq!(a.id, "d4a17f3e-82b9-4c05-9e6a-1b7c3f20d58a-174118290347");
         assert_eq!(a.source, "opsgenie-alerts");
-        assert_eq!(a.title.as_deref(), Some("Login Auth not working"));
-        assert_eq!(a.started_at, utc("2023-04-21T08:36:18.460Z"));
+        assert_eq!(a.title.as_deref(), Some("Disk usage above 90% on db-replica-2"));
+        // Two fractional digits: .41 is 410 ms.
+        assert_eq!(a.started_at, utc("2026-03-05T13:51:30.410Z"));
         assert_eq!(a.resolved_at, None);
-        assert_eq!(a.severity.as_deref(), Some("P3"));
+        assert_eq!(a.severity.as_deref(), Some("P2"));
         assert_eq!(a.service, None);
     }
 

@@ -1,5 +1,5 @@
 //! PagerDuty: REST `GET /incidents` and Analytics `POST /analytics/raw/incidents`
-//! (formats.md §1.4).
+//! (docs/importers.md).
 
 use serde_json::Value;
 
@@ -173,14 +173,21 @@ mod tests {
             (1, 0, 0, 1)
         );
         let i = &out.incidents[0];
-        assert_eq!(i.id, "PT4KHLK");
+        assert_eq!(i.id, "PX8N2TQ");
         assert_eq!(i.source, "pagerduty-incidents");
-        assert_eq!(i.title.as_deref(), Some("The server is on fire."));
-        assert_eq!(i.started_at, utc("2015-10-06T21:30:42Z"));
-        assert_eq!(i.resolved_at, Some(utc("2015-10-06T21:38:23Z")));
-        assert_eq!(i.resolved_at.map(|r| (r - i.started_at).num_seconds()), Some(461));
+        assert_eq!(
+            i.title.as_deref(),
+            Some("Checkout API returning 502s from the eu-west load balancer")
+        );
+        assert_eq!(i.started_at, utc("2025-11-18T03:12:09Z"));
+        assert_eq!(i.resolved_at, Some(utc("2025-11-18T03:47:31Z")));
+        // 35 min 22 s.
+        assert_eq!(
+            i.resolved_at.map(|r| (r - i.started_at).num_seconds()),
+            Some(2122)
+        );
         assert_eq!(i.severity.as_deref(), Some("P2"));
-        assert_eq!(i.service.as_deref(), Some("My Mail Service"));
+        assert_eq!(i.service.as_deref(), Some("Checkout API"));
         assert_eq!(i.deployment, None);
         assert_eq!(i.location.record, 1);
     }
@@ -259,19 +266,22 @@ mod tests {
             (2, 0, 1, 1)
         );
         let i = &out.incidents[0];
-        assert_eq!(i.id, "PYC0H08");
+        assert_eq!(i.id, "PQ4ZL7M");
         assert_eq!(i.source, "pagerduty-analytics");
-        assert_eq!(i.title.as_deref(), Some("The server is on fire!"));
-        assert_eq!(i.started_at, utc("2023-05-31T10:05:00Z"));
-        assert_eq!(i.resolved_at, Some(utc("2023-05-31T10:15:00Z")));
-        // 600 s from the timestamps, not the 3305 s of seconds_to_resolve.
-        assert_eq!(i.resolved_at.map(|r| (r - i.started_at).num_seconds()), Some(600));
+        assert_eq!(i.title.as_deref(), Some("Order export job stuck in a retry loop"));
+        assert_eq!(i.started_at, utc("2025-10-07T14:22:00Z"));
+        assert_eq!(i.resolved_at, Some(utc("2025-10-07T14:49:00Z")));
+        // 1620 s from the timestamps, not the 4410 s of seconds_to_resolve.
+        assert_eq!(
+            i.resolved_at.map(|r| (r - i.started_at).num_seconds()),
+            Some(1620)
+        );
         assert_eq!(
             i.severity.as_deref(),
             Some("low"),
             "priority_name is null: urgency"
         );
-        assert_eq!(i.service.as_deref(), Some("Engineering"));
+        assert_eq!(i.service.as_deref(), Some("Order Pipeline"));
         let p = &out.problems[0];
         assert_eq!((p.location.record, p.field.as_str()), (2, "resolved_at"));
         assert!(p.message.contains("negative duration"), "{}", p.message);

@@ -1,4 +1,4 @@
-//! ServiceNow: Table API `GET /api/now/table/incident` (formats.md §1.7), wrapped in
+//! ServiceNow: Table API `GET /api/now/table/incident` (docs/importers.md), wrapped in
 //! `{"result": [...]}`.
 
 use chrono::{Offset, Utc};
@@ -86,24 +86,27 @@ mod tests {
             (1, 0, 0, 1)
         );
         let i = &out.incidents[0];
-        assert_eq!(i.id, "INC0000060");
+        assert_eq!(i.id, "INC0010427");
         assert_eq!(i.source, "servicenow-incidents");
-        assert_eq!(i.title.as_deref(), Some("Unable to connect to email"));
-        assert_eq!(i.started_at, utc("2016-12-12T15:19:57Z"));
+        assert_eq!(
+            i.title.as_deref(),
+            Some("VPN client drops connection every few minutes")
+        );
+        assert_eq!(i.started_at, utc("2025-12-02T08:41:26Z"));
         assert_eq!(
             i.resolved_at,
-            Some(utc("2016-12-13T21:43:14Z")),
+            Some(utc("2025-12-03T13:15:09Z")),
             "resolved_at, not closed_at"
         );
-        // From the timestamps: 109,397 s, not calendar_stc's 102,197 s.
+        // From the timestamps: 102,823 s, not calendar_stc's 95,623 s.
         assert_eq!(
             i.resolved_at.map(|r| (r - i.started_at).num_seconds()),
-            Some(109_397)
+            Some(102_823)
         );
-        assert_eq!(i.severity.as_deref(), Some("3"));
+        assert_eq!(i.severity.as_deref(), Some("2"), "severity, not priority");
         assert_eq!(
             i.service.as_deref(),
-            Some("27d32778c0a8000b00db970eeaa60f16"),
+            Some("5b9e3d71c04a4f2e8a6d17c3e90b42f8"),
             "business_service first"
         );
         assert_eq!(i.deployment, None, "rfc and caused_by are empty strings");
@@ -116,8 +119,9 @@ mod tests {
             ..Default::default()
         };
         let out = import_file(&example("servicenow-incident.json"), None, &options).unwrap();
-        assert_eq!(out.incidents[0].started_at, utc("2016-12-12T14:19:57Z"));
-        assert_eq!(out.incidents[0].resolved_at, Some(utc("2016-12-13T20:43:14Z")));
+        // December: Berlin is UTC+1.
+        assert_eq!(out.incidents[0].started_at, utc("2025-12-02T07:41:26Z"));
+        assert_eq!(out.incidents[0].resolved_at, Some(utc("2025-12-03T12:15:09Z")));
     }
 
     const EDGES: &str = r#"{"result": [
