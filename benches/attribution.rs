@@ -1,4 +1,4 @@
-//! Attribution benchmark on synthetic histories (DESIGN.md §6), run side by side with the
+//! Attribution benchmark on synthetic histories (targets in docs/performance.md), run side by side with the
 //! reference commands so the figures are ratios, not absolute times on a noisy machine.
 //!
 //! ```text
@@ -10,7 +10,8 @@
 //! repository; then the per-tag `git rev-list` oracle K times (0 skips it: at 1M commits it
 //! takes very long). It prints the medians, the
 //! ratios and the peak RSS of each command (GNU time's %M). The repository is written once
-//! with `../shared/bench/synth-history.py` and reused.
+//! with `benches/scripts/synth-history.py` and reused; the oracle is
+//! `benches/scripts/oracle-first-release.sh`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -48,8 +49,9 @@ fn parse() -> Opts {
     o
 }
 
-fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/bench")
+/// The generator and oracle scripts (`benches/scripts`).
+fn scripts() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/scripts")
 }
 
 fn ensure_repo(o: &Opts) -> PathBuf {
@@ -62,7 +64,7 @@ fn ensure_repo(o: &Opts) -> PathBuf {
             dir.display()
         );
         let ok = Command::new("python3")
-            .arg(shared().join("synth-history.py"))
+            .arg(scripts().join("synth-history.py"))
             .arg(&dir)
             .args(["--commits", &o.commits.to_string()])
             .status()
@@ -130,7 +132,7 @@ fn main() {
     let ours = format!("{bin} deployments -q --repo {} -o /dev/null", quote(&repo));
     let oracle = format!(
         "bash {} {}",
-        quote(&shared().join("oracle-first-release.sh")),
+        quote(&scripts().join("oracle-first-release.sh")),
         quote(&repo)
     );
 

@@ -1,4 +1,4 @@
-//! Error types and the exit codes they map to (DESIGN.md §4: 0 ok, 1 internal, 2 usage,
+//! Error types and the exit codes they map to (README.md, "Exit codes": 0 ok, 1 internal, 2 usage,
 //! 3 input, 4 output). Every variant says what went wrong and where, so the one-line message
 //! printed by `main` is enough to act on.
 

@@ -1,4 +1,4 @@
-//! Which deployments failed (each method of DESIGN.md §2), which were unplanned (rework),
+//! Which deployments failed (each method of docs/metrics.md), which were unplanned (rework),
 //! and how long each failed deployment took to recover.
 
 use std::collections::HashMap;

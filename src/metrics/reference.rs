@@ -1,5 +1,5 @@
 //! Reference computations: the numbers of scripts teams already trust, reproduced exactly so
-//! that a user can reconcile dorascope with them before switching (DESIGN.md §2). Each is a
+//! that a user can reconcile dorascope with them before switching (docs/metrics.md, "Reference computations"). Each is a
 //! named method with its own record selection and timestamps; none of dorascope's own
 //! choices (attribution, periods, baselines) apply.
 

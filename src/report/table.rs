@@ -71,7 +71,7 @@ fn hours(seconds: Option<i64>) -> Option<f64> {
     seconds.map(|s| (s as f64 / 36.0).round() / 100.0)
 }
 
-/// The per-change table (DESIGN.md §5).
+/// The per-change table (docs/tables.md).
 pub fn changes_table(changes: &[Change]) -> Table {
     let s = |f: fn(&Change) -> Option<Arc<str>>| Values::Str(changes.iter().map(f).collect());
     let lead: Vec<Option<i64>> = changes.iter().map(|c| c.lead_time_seconds).collect();
@@ -109,7 +109,7 @@ pub fn changes_table(changes: &[Change]) -> Table {
     }
 }
 
-/// The per-deployment table (DESIGN.md §5).
+/// The per-deployment table (docs/tables.md).
 pub fn deployments_table(deployments: &[Deployment]) -> Table {
     let d = deployments;
     let s =
@@ -176,7 +176,7 @@ pub fn deployments_table_with_reasons(deployments: &[Deployment], reasons: &[Opt
     t
 }
 
-/// The per-incident table (DESIGN.md §5). `deployment` is the deployment the export links
+/// The per-incident table (docs/tables.md). `deployment` is the deployment the export links
 /// the incident to, with `attribution = linked`; empty when the export names none.
 pub fn incidents_table(incidents: &[Incident]) -> Table {
     incidents_table_attributed(incidents, None)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The DORA script many GitLab teams run, written independently of dorascope as the oracle
-for `dorascope report --reference gitlab-script` (DESIGN.md §2, "Reference computations").
+for `dorascope report --reference gitlab-script` (docs/metrics.md, "Reference computations").
 
 It works on what the GitLab REST API returns, saved to files, and applies the API's own
 filters itself:
