@@ -276,6 +276,34 @@ pub fn linked(deployments: &[Deployment], line: &[usize], incidents: &[Incident]
         .collect()
 }
 
+/// Per incident: the name of the deployment it is attributed to, and why.
+pub type IncidentAttribution = Vec<(Option<String>, String)>;
+
+/// The incidents that started in range, and, when they were attributed, each one's
+/// deployment (by name) and why: the rows of the per-incident table.
+pub fn incidents_in_range(
+    incidents: &[crate::model::Incident],
+    attributed: Option<&[Attributed]>,
+    deployments: &[crate::model::Deployment],
+    in_range: impl Fn(i64) -> bool,
+) -> (Vec<crate::model::Incident>, Option<IncidentAttribution>) {
+    let keep: Vec<usize> = (0..incidents.len())
+        .filter(|&i| in_range(incidents[i].started_at.timestamp()))
+        .collect();
+    let rows = keep.iter().map(|&i| incidents[i].clone()).collect();
+    let names = attributed.map(|a| {
+        keep.iter()
+            .map(|&i| {
+                (
+                    a[i].deployment.map(|d| deployments[d].name.clone()),
+                    a[i].why.clone(),
+                )
+            })
+            .collect()
+    });
+    (rows, names)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -385,6 +385,20 @@ pub fn recoveries(deployments: &[Deployment], incidents: &[Incident], f: &Failur
     out
 }
 
+/// Writes a classification's decisions into the deployments' `failed`. A run its tool
+/// reported failed stays failed, except under `status`, which is that report.
+pub fn apply_failures(
+    d: &mut [crate::model::Deployment],
+    failed: &[Option<String>],
+    method: super::FailureMethod,
+) {
+    for (dep, why) in d.iter_mut().zip(failed) {
+        if dep.failed != Some(true) || method == super::FailureMethod::Status {
+            dep.failed = Some(why.is_some());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use super::charts::{self, Day, IncidentBar};
+use super::markup::escape;
 use super::summary::{change_text, human_duration, metric_label, unit_text};
 use crate::benchmarks::{Profile, Thresholds};
 use crate::metrics::{MetricRow, Summary};
@@ -50,25 +51,6 @@ pub const PERIOD_ROWS: usize = 60;
 /// Array items and rows the provenance table shows, so ten thousand tags stay a note.
 const PROVENANCE_ITEMS: usize = 50;
 const PROVENANCE_ROWS: usize = 2_000;
-
-/// Escapes text for HTML element content and quoted attribute values. Control characters
-/// other than tab and newline become U+FFFD: they are not allowed in HTML text.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' => out.push(c),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Which changes count for lead-time statistics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

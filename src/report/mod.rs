@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod charts;
 pub mod grafana;
 pub mod html;
+pub mod markup;
 pub mod openmetrics;
 pub mod parquet;
 pub mod provenance;

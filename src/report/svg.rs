@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::escape;
+use super::markup::escape;
 
 /// A coordinate or size as SVG text: one decimal, no trailing `.0`, and `0` for anything that
 /// is not a finite number, so odd data can never write `NaN` or `inf` into the markup.

@@ -3,13 +3,14 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 
+use super::load::{check_output_dir, load};
 use crate::cli::ReportArgs;
 use crate::error::{Error, Result};
 use crate::model::{Change, Deployment, Sha};
 use crate::progress::Progress;
 use crate::report::bundle::{self, ReportData, ReportFormat};
 use crate::report::provenance;
-use crate::{load, metrics, report};
+use crate::{metrics, report};
 
 /// `dorascope report`: the metrics engine over everything given.
 pub(crate) fn run(args: &ReportArgs, config: Option<&std::path::Path>, progress: &Progress) -> Result<()> {
@@ -50,7 +51,7 @@ pub(crate) fn files(
                 .map_err(|e| Error::Usage(format!("--generated-at: {e}")))
         })
         .transpose()?;
-    crate::check_output_dir(&args.out)?;
+    check_output_dir(&args.out)?;
     let mut loaded = load(&mut settings, true, false, "report", progress)?;
     let inputs = metrics::Inputs {
         changes: &loaded.analysis.changes,
@@ -90,7 +91,7 @@ pub(crate) fn files(
     let method = args.failure.failure_method;
     let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
     let reasons = if decides {
-        crate::apply_failures(&mut loaded.analysis.deployments, &outcome.failures.failed, method);
+        metrics::failure::apply_failures(&mut loaded.analysis.deployments, &outcome.failures.failed, method);
         outcome.failures.failed.clone()
     } else {
         vec![None; loaded.analysis.deployments.len()]
@@ -111,7 +112,7 @@ pub(crate) fn files(
         .filter(|c| c.deployed_at.is_none_or(in_range))
         .cloned()
         .collect();
-    let (incidents, incident_attribution) = crate::incidents_in_range(
+    let (incidents, incident_attribution) = metrics::attribution::incidents_in_range(
         &loaded.exports.incidents,
         Some(&outcome.failures.incidents),
         all,

@@ -1,0 +1,64 @@
+//! `dorascope incidents`: the per-incident table.
+
+use super::load::{Loaded, check_output_dir, load, warn_exports};
+use crate::cli::TableArgs;
+use crate::error::{Error, Result};
+use crate::git::RepoAnalysis;
+use crate::progress::Progress;
+use crate::{metrics, report};
+
+/// `dorascope incidents`: the per-incident table from the incident exports; with a
+/// repository or deployment exports, each incident's deployment and why.
+pub(crate) fn incidents_command(args: &TableArgs, progress: &Progress) -> Result<()> {
+    let mut settings = args.input.settings()?;
+    if settings.exports.incidents.is_empty() {
+        return Err(Error::Usage(
+            "dorascope incidents needs at least one --incidents FILE".into(),
+        ));
+    }
+    if let Some(out) = args.output.as_deref() {
+        check_output_dir(out)?;
+    }
+    let (window, fix) = args.failure.parse()?;
+    // --since / --until select incidents by when they started, as deployments by when they
+    // finished; deployments are read whole, so an incident early in the range still finds
+    // the deployment before it.
+    let (since, until) = (settings.git.since.take(), settings.git.until.take());
+    let with_deployments = settings.repo_given || !settings.exports.deployments.is_empty();
+    let loaded = if with_deployments {
+        load(&mut settings, false, false, "incidents", progress)?
+    } else {
+        let exports = settings.exports.read()?;
+        warn_exports(&exports, progress);
+        Loaded {
+            analysis: RepoAnalysis::default(),
+            exports,
+            has_repo: false,
+        }
+    };
+    let deployments = &loaded.analysis.deployments;
+    let incidents = &loaded.exports.incidents;
+    let attributed = if with_deployments {
+        let f = metrics::failure::classify(
+            args.failure.failure_method,
+            deployments,
+            incidents,
+            &loaded.analysis.reverts,
+            fix.as_ref().map(|(_, g)| g),
+            window,
+        )
+        .map_err(|e| Error::Internal(format!("attributing incidents: {e}")))?;
+        Some(f.incidents)
+    } else {
+        None
+    };
+    let (rows, attribution) =
+        metrics::attribution::incidents_in_range(incidents, attributed.as_deref(), deployments, |t| {
+            since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u)
+        });
+    report::write_table(
+        &report::table::incidents_table_attributed(&rows, attribution.as_deref()),
+        args.format,
+        args.output.as_deref(),
+    )
+}

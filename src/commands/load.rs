@@ -1,0 +1,173 @@
+//! What every command starts from: the exports (read and checked first), then the
+//! repositories in parallel, or, without a repository, deployments from the exports alone;
+//! and the warnings about what was read.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::cli::Settings;
+use crate::error::{Error, Result};
+use crate::exports;
+use crate::git::{self, RepoAnalysis};
+use crate::progress::Progress;
+
+/// The records every command starts from.
+pub(crate) struct Loaded {
+    pub(crate) analysis: RepoAnalysis,
+    pub(crate) exports: exports::Exports,
+    pub(crate) has_repo: bool,
+}
+
+/// Reads the exports (first: they are checked before any history is walked), then the
+/// repositories, or, without a repository, takes deployments from the exports alone.
+pub(crate) fn load(
+    settings: &mut Settings,
+    needs_changes: bool,
+    needs_repo: bool,
+    command: &str,
+    progress: &Progress,
+) -> Result<Loaded> {
+    let exports = settings.exports.read()?;
+    warn_exports(&exports, progress);
+    let e = &settings.exports;
+    let any_export = !e.deployments.is_empty() || !e.incidents.is_empty() || !e.merge_requests.is_empty();
+    if !settings.repo_given && any_export && !git::is_repository(Path::new(".")) {
+        if needs_repo {
+            return Err(Error::Usage(format!(
+                "dorascope {command} needs a repository: give --repo DIR (the current directory is not one)"
+            )));
+        }
+        progress.warn(
+            "no repository (--repo): deployments come from the exports, without their changes and lead times",
+        );
+        let analysis = RepoAnalysis {
+            deployments: exports.deployment_rows(settings.git.since, settings.git.until),
+            ..Default::default()
+        };
+        return Ok(Loaded {
+            analysis,
+            exports,
+            has_repo: false,
+        });
+    }
+    if !settings.exports.deployments.is_empty() {
+        let (deployments, no_commit) = exports.for_attribution();
+        for w in no_commit.iter().take(5) {
+            progress.warn(w);
+        }
+        if deployments.is_empty() {
+            return Err(Error::Input(
+                "no production deployment in the --deployments files names a commit".into(),
+            ));
+        }
+        settings.git.exports = Some(std::sync::Arc::new(deployments));
+    }
+    settings.git.collect_changes = needs_changes;
+    let analysis = analyze_all(settings, progress)?;
+    Ok(Loaded {
+        analysis,
+        exports,
+        has_repo: true,
+    })
+}
+
+/// Fails before the long work if the output's directory does not exist.
+pub(crate) fn check_output_dir(out: &Path) -> Result<()> {
+    if out == Path::new("-") {
+        return Ok(());
+    }
+    match out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(Error::output(
+            out,
+            format!("directory {} does not exist", dir.display()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Reads every repository (in parallel), prints their data-quality warnings, and merges the
+/// records in the order the repositories were given.
+pub fn analyze_all(settings: &Settings, progress: &Progress) -> Result<RepoAnalysis> {
+    let results: Vec<_> = settings
+        .repos
+        .par_iter()
+        .map(|r| git::analyze(r, &settings.git, progress))
+        .collect();
+    let mut all = RepoAnalysis::default();
+    for result in results {
+        let a = result?;
+        warn_quality(&a, progress);
+        all.per_repo.push(a.quality);
+        all.changes.extend(a.changes);
+        all.deployments.extend(a.deployments);
+        all.reverts.extend(a.reverts);
+    }
+    Ok(all)
+}
+
+pub(crate) fn warn_exports(e: &exports::Exports, progress: &Progress) {
+    for f in &e.files {
+        if !f.problems.is_empty() {
+            progress.warn(&format!(
+                "{}: skipped {} bad records (first: {}); `dorascope check {}` lists them all, --strict stops at the first",
+                f.file,
+                f.problems.len(),
+                f.problems[0],
+                f.file
+            ));
+        }
+    }
+    if e.duplicates > 0 {
+        progress.warn(&format!(
+            "{} duplicate records across the exports were read once",
+            e.duplicates
+        ));
+    }
+}
+
+fn warn_quality(a: &RepoAnalysis, progress: &Progress) {
+    let q = &a.quality;
+    const SHOWN_UNRESOLVED: usize = 5;
+    for u in q.unresolved_deployments.iter().take(SHOWN_UNRESOLVED) {
+        progress.warn(&format!("{}: {u}", q.repo));
+    }
+    if q.unresolved_deployments.len() > SHOWN_UNRESOLVED {
+        progress.warn(&format!(
+            "{}: {} more deployments name commits that are not in the repository",
+            q.repo,
+            q.unresolved_deployments.len() - SHOWN_UNRESOLVED
+        ));
+    }
+    if q.shallow {
+        progress.warn(&format!(
+            "{}: shallow clone: history stops at the clone's boundary, so the first deployment's backlog \
+             and its lead times are partial (git fetch --unshallow gives the full history)",
+            q.repo
+        ));
+    }
+    if q.missing_commits > 0 {
+        progress.warn(&format!(
+            "{}: {} commits are referenced but missing from the object database; history behind them is not counted",
+            q.repo, q.missing_commits
+        ));
+    }
+    const SHOWN: usize = 5;
+    for s in q.skipped_tags.iter().take(SHOWN) {
+        progress.warn(&format!("{}: skipped {s}", q.repo));
+    }
+    if q.skipped_tags.len() > SHOWN {
+        progress.warn(&format!(
+            "{}: skipped {} more tags",
+            q.repo,
+            q.skipped_tags.len() - SHOWN
+        ));
+    }
+    if q.negative_lead_times > 0 {
+        progress.warn(&format!(
+            "{}: {} changes have a negative lead time (commit clock ahead of the deployment); \
+             kept in tables, excluded from statistics",
+            q.repo, q.negative_lead_times
+        ));
+    }
+}
