@@ -5,8 +5,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
-use crate::import::time::Zone;
 use crate::model::Instant;
+use crate::time::parse::Zone;
 
 /// How to cut a range into periods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The timestamp parser on arbitrary text, with and without a zone.
 #![no_main]
 
-use dorascope::import::time::{Zone, parse_text};
+use dorascope::time::parse::{Zone, parse_text};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -12,9 +12,9 @@
 use serde_json::Value;
 
 use super::fields::{self, FieldError};
-use super::time;
 use super::{Ctx, Format, ImportError, Reader};
 use crate::model::{CommitRef, DeployStatus, DeploymentRecord, Incident, Instant};
+use crate::time::parse as time;
 
 const DL_ID: &[&str] = &["pipeline_id", "pipelineId", "id"];
 const DL_COMMIT: &[&str] = &["commit_sha", "commitSha"];

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::time::{self, Zone};
 use crate::model::Instant;
+use crate::time::parse::{self as time, Zone};
 
 /// A field that is missing or malformed; the record is skipped (or the run stops with
 /// `--strict`).

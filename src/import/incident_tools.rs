@@ -17,9 +17,9 @@ mod servicenow;
 use serde_json::Value;
 
 use super::fields::{self, FieldError};
-use super::time::{self, TimeError, Zone};
 use super::{Ctx, Format, ImportError, Reader};
 use crate::model::{Incident, Instant};
+use crate::time::parse::{self as time, TimeError, Zone};
 
 /// Detects this module's JSON formats from the envelope (`doc`, or `Null`) and the first record.
 pub fn sniff(doc: &Value, first: Option<&Value>) -> Option<Format> {

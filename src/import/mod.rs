@@ -16,7 +16,6 @@ pub mod gitlab;
 pub mod incident_tools;
 #[cfg(test)]
 pub(crate) mod testutil;
-pub mod time;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -24,7 +23,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::model::{DeploymentRecord, Incident, Instant, Location, MergeRequest};
-pub use time::Zone;
+pub use crate::time::parse::Zone;
 
 /// Every format dorascope reads. The names are what `--deployments-format` and friends take
 /// and what `dorascope check` prints.

@@ -18,9 +18,9 @@ use serde::{Serialize, Serializer};
 
 use crate::benchmarks::survey::{self, Industry, Standing};
 use crate::benchmarks::{Better, Category, Profile};
-use crate::import::time::Zone;
 use crate::model::{Change, CommitTime, Deployment, Incident, Instant, MergeRequest, Revert};
 use crate::periods::{Period, PeriodSpec, period_of};
+use crate::time::parse::Zone;
 use aggregate::DurationStats;
 use compare::Direction;
 pub use failure::{FailureMethod, Failures};

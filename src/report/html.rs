@@ -517,7 +517,7 @@ fn lead_distribution(o: &mut String, input: &HtmlInput<'_>, profile: Option<&Pro
 }
 
 /// The local calendar day of `t` in the summary's zone (UTC if the name does not parse).
-fn local_day(zone: Option<&crate::import::time::Zone>, t: i64) -> chrono::NaiveDate {
+fn local_day(zone: Option<&crate::time::parse::Zone>, t: i64) -> chrono::NaiveDate {
     let i = chrono::DateTime::from_timestamp(t, 0).unwrap_or_default();
     match zone {
         Some(z) => crate::periods::local_date(z, i),
@@ -527,7 +527,7 @@ fn local_day(zone: Option<&crate::import::time::Zone>, t: i64) -> chrono::NaiveD
 
 fn calendar(o: &mut String, input: &HtmlInput<'_>) {
     let s = input.summary;
-    let z = crate::import::time::Zone::parse(&s.timezone).ok();
+    let z = crate::time::parse::Zone::parse(&s.timezone).ok();
     let date = |t: i64| local_day(z.as_ref(), t);
     let mut days: BTreeMap<chrono::NaiveDate, Day> = BTreeMap::new();
     for (i, d) in input.deployments.iter().enumerate() {

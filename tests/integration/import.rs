@@ -410,7 +410,8 @@ fn deployments_from_exports_alone_without_a_repository() {
 #[test]
 fn fuzz_regressions() {
     use clap::ValueEnum;
-    use dorascope::import::{Format, ImportOptions, Zone, import_bytes, time::parse_text};
+    use dorascope::import::{Format, ImportOptions, Zone, import_bytes};
+    use dorascope::time::parse::parse_text;
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz-regressions");
     let mut files = 0;
     for entry in std::fs::read_dir(dir).unwrap() {

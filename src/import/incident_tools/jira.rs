@@ -5,9 +5,9 @@ use serde_json::{Map, Value};
 
 use super::{Outcome, after_start, first_text, not_an_object, store};
 use crate::import::fields::{self, FieldError};
-use crate::import::time::{self, TimeError, Zone};
 use crate::import::{Ctx, Format, ImportError, Reader};
 use crate::model::{Incident, Instant};
+use crate::time::parse::{self as time, TimeError, Zone};
 
 /// Jira's display date formats: the default `dd/MMM/yy h:mm a` (`12/Mar/24 9:41 AM`), its
 /// 24-hour variant, and what an Excel round trip leaves (`6/21/2025 16:14`).

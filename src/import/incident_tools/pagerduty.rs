@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use super::{Outcome, after_start, not_an_object, store, time_or_hint};
 use crate::import::fields::{self, FieldError};
-use crate::import::time::Zone;
 use crate::import::{Ctx, Format, ImportError, Reader};
 use crate::model::Incident;
+use crate::time::parse::Zone;
 
 /// The id: `id`, else `incident_number`.
 fn id(r: &Value) -> Result<String, FieldError> {

@@ -6,9 +6,9 @@ use serde_json::Value;
 
 use super::{Outcome, after_start, not_an_object, store};
 use crate::import::fields::{self, FieldError};
-use crate::import::time::Zone;
 use crate::import::{Ctx, Format, ImportError, Reader};
 use crate::model::Incident;
+use crate::time::parse::Zone;
 
 /// Incidents of the `incident` table.
 ///

@@ -2,11 +2,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::*;
-use crate::import::time::Zone;
 use crate::metrics::testutil::{deployment, incident};
 use crate::metrics::{Baseline, FailureMethod, Inputs, LeadTimeMethod, Options, RestoreMethod};
 use crate::model::CommitTime;
 use crate::periods::PeriodSpec;
+use crate::time::parse::Zone;
 
 const DAY: i64 = 86_400;
 const T0: i64 = 1_719_792_000; // 2024-07-01T00:00:00Z

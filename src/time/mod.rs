@@ -1,4 +1,8 @@
-//! Parsing the times users type (`--since`, `--until`) and formatting instants for tables.
+//! Time, the leaf every module may use: the times users type (`--since`, `--until`),
+//! durations, and instants formatted for tables; `parse` reads every timestamp shape the
+//! exports use, and the zones naive ones are in.
+
+pub mod parse;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
@@ -31,8 +35,8 @@ pub fn parse_bound(text: &str, bound: Bound) -> Result<i64, String> {
         return Ok(d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
     }
     // Any other shape the importers accept, with times that carry no zone taken as UTC.
-    let utc = crate::import::time::Zone::Fixed(chrono::FixedOffset::east_opt(0).ok_or("offset")?);
-    crate::import::time::parse_text(t, Some(&utc)).map(|i| i.timestamp()).map_err(|_| {
+    let utc = crate::time::parse::Zone::Fixed(chrono::FixedOffset::east_opt(0).ok_or("offset")?);
+    crate::time::parse::parse_text(t, Some(&utc)).map(|i| i.timestamp()).map_err(|_| {
         format!(
             "'{t}' is not a date or time (expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS in UTC, or RFC 3339 with an offset)"
         )
