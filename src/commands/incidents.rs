@@ -46,8 +46,7 @@ pub(crate) fn incidents_command(args: &TableArgs, progress: &Progress) -> Result
             &loaded.analysis.reverts,
             fix.as_ref().map(|(_, g)| g),
             window,
-        )
-        .map_err(|e| Error::Internal(format!("attributing incidents: {e}")))?;
+        );
         Some(f.incidents)
     } else {
         None

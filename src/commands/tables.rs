@@ -2,7 +2,7 @@
 
 use super::load::{check_output_dir, load};
 use crate::cli::TableArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::progress::Progress;
 use crate::{metrics, report};
 
@@ -29,8 +29,7 @@ pub(crate) fn table_command(args: &TableArgs, needs_changes: bool, progress: &Pr
                 &loaded.analysis.reverts,
                 fix.as_ref().map(|(_, g)| g),
                 window,
-            )
-            .map_err(|e| Error::Internal(format!("classifying deployments: {e}")))?;
+            );
             metrics::failure::apply_failures(d, &f.failed, method);
             reasons = f.failed;
         }

@@ -1,11 +1,9 @@
-//! Incident → deployment attribution. The `window` rule is a sorted as-of join in polars
-//! (the latest deployment at or before the incident's start, within the failure window);
+//! Incident → deployment attribution. The `window` rule is a sorted as-of join (the latest
+//! deployment at or before the incident's start, within the failure window);
 //! `any-in-window` is two binary searches per incident; `linked` looks the export's link up
 //! by deployment name or commit. None of them is a nested loop.
 
 use std::collections::HashMap;
-
-use polars::prelude::*;
 
 use crate::model::{Deployment, Incident};
 
@@ -39,49 +37,20 @@ pub fn timeline(deployments: &[Deployment]) -> Vec<usize> {
 }
 
 /// For each incident, the position in `times` (sorted ascending) of the latest time at or
-/// before the incident's start, if it is at most `window` seconds earlier. A polars as-of join.
-pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> PolarsResult<Vec<Option<usize>>> {
-    // The join needs the left side sorted too; sort incidents and scatter back.
-    let mut order: Vec<usize> = (0..starts.len()).collect();
-    order.sort_by_key(|&i| starts[i]);
-    let left = DataFrame::new_infer_height(vec![
-        Column::new("t".into(), order.iter().map(|&i| starts[i]).collect::<Vec<i64>>()),
-        Column::new(
-            "row".into(),
-            order.iter().map(|&i| i as u64).collect::<Vec<u64>>(),
-        ),
-    ])?;
-    let right = DataFrame::new_infer_height(vec![
-        Column::new("t".into(), times.to_vec()),
-        Column::new("pos".into(), (0..times.len() as u64).collect::<Vec<u64>>()),
-    ])?;
-    let options = AsOfOptions {
-        strategy: AsofStrategy::Backward,
-        tolerance: Some(Scalar::new(DataType::Int64, AnyValue::Int64(window))),
-        allow_eq: true,
-        check_sortedness: true,
-        ..Default::default()
-    };
-    let joined = left.join(
-        &right,
-        ["t"],
-        ["t"],
-        JoinArgs::new(JoinType::AsOf(Box::new(options))),
-        None,
-    )?;
-    let rows = joined.column("row")?.u64()?.clone();
-    let pos = joined.column("pos")?.u64()?.clone();
-    let mut out = vec![None; starts.len()];
-    for (r, p) in rows.iter().zip(pos.iter()) {
-        if let (Some(r), Some(mut p)) = (r, p.map(|p| p as usize)) {
-            // Among equal times, the last (deployments are ordered by name within a second).
-            while p + 1 < times.len() && times[p + 1] == times[p] {
-                p += 1;
-            }
-            out[r as usize] = Some(p);
-        }
-    }
-    Ok(out)
+/// before the incident's start, if it is at most `window` seconds earlier; among equal times,
+/// the last (deployments are ordered by name within a second). A backward as-of join: one
+/// binary search per incident.
+pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> Vec<Option<usize>> {
+    debug_assert!(times.is_sorted(), "as-of join needs sorted times");
+    starts
+        .iter()
+        .map(|&start| {
+            // The number of times at or before the start; the last of them is the latest.
+            let at_or_before = times.partition_point(|&t| t <= start);
+            let p = at_or_before.checked_sub(1)?;
+            (start - times[p] <= window).then_some(p)
+        })
+        .collect()
 }
 
 /// Applies a window rule service by service. When deployments name their service, an
@@ -93,8 +62,8 @@ pub fn by_service(
     deployments: &[Deployment],
     line: &[usize],
     incidents: &[Incident],
-    rule: impl Fn(&[usize], &[Incident]) -> PolarsResult<Vec<Attributed>>,
-) -> PolarsResult<Vec<Attributed>> {
+    rule: impl Fn(&[usize], &[Incident]) -> Vec<Attributed>,
+) -> Vec<Attributed> {
     let key = service_key;
     if !names_services(deployments) {
         return rule(line, incidents);
@@ -115,15 +84,14 @@ pub fn by_service(
             None => line.to_vec(),
         };
         let subset: Vec<Incident> = members.iter().map(|&i| incidents[i].clone()).collect();
-        for (&i, mut a) in members.iter().zip(rule(&sub_line, &subset)?) {
+        for (&i, mut a) in members.iter().zip(rule(&sub_line, &subset)) {
             if let (Some(s), None) = (&service, a.deployment) {
                 a.why = format!("{} (service {s})", a.why);
             }
             out[i] = Some(a);
         }
     }
-    Ok(out
-        .into_iter()
+    out.into_iter()
         .map(|a| {
             a.unwrap_or_else(|| Attributed {
                 deployment: None,
@@ -131,7 +99,7 @@ pub fn by_service(
                 why: "none".into(),
             })
         })
-        .collect())
+        .collect()
 }
 
 /// A service name as matched: trimmed and lowercased; `None` for no or an empty name.
@@ -155,11 +123,11 @@ pub fn window(
     line: &[usize],
     incidents: &[Incident],
     window: i64,
-) -> PolarsResult<Vec<Attributed>> {
+) -> Vec<Attributed> {
     let times: Vec<i64> = line.iter().map(|&i| deployments[i].deployed_at).collect();
     let starts: Vec<i64> = incidents.iter().map(|i| i.started_at.timestamp()).collect();
-    let found = asof_backward(&times, &starts, window)?;
-    Ok(found
+    let found = asof_backward(&times, &starts, window);
+    found
         .into_iter()
         .zip(&starts)
         .map(|(pos, &start)| match pos {
@@ -174,7 +142,7 @@ pub fn window(
                 why: none_reason(&times, start, window),
             },
         })
-        .collect())
+        .collect()
 }
 
 fn none_reason(times: &[i64], start: i64, window: i64) -> String {
@@ -343,7 +311,7 @@ mod tests {
             on("billing", 3_600, Some("billing")),
         ];
         let line = timeline(&deps);
-        let got = by_service(&deps, &line, &incs, |l, i| window(&deps, l, i, 10_000)).unwrap();
+        let got = by_service(&deps, &line, &incs, |l, i| window(&deps, l, i, 10_000));
         let names: Vec<Option<&str>> = got
             .iter()
             .map(|a| a.deployment.map(|d| deps[d].name.as_str()))
@@ -352,13 +320,13 @@ mod tests {
         // without a service, the latest of all; a service without deployments, none.
         assert_eq!(names, [Some("pay-2"), Some("search-1"), Some("search-2"), None]);
         assert_eq!(got[3].why, "none: before the first deployment (service billing)");
-        let any = by_service(&deps, &line, &incs, |l, i| Ok(any_in_window(&deps, l, i, 10_000))).unwrap();
+        let any = by_service(&deps, &line, &incs, |l, i| any_in_window(&deps, l, i, 10_000));
         let failed: Vec<&str> = any[0].failed.iter().map(|&d| deps[d].name.as_str()).collect();
         assert_eq!(failed, ["pay-1", "pay-2"]);
         // Without services on deployments, nothing changes.
         let plain = without_services(&deps);
-        let got = by_service(&plain, &line, &incs, |l, i| window(&plain, l, i, 10_000)).unwrap();
-        assert_eq!(got, window(&plain, &line, &incs, 10_000).unwrap());
+        let got = by_service(&plain, &line, &incs, |l, i| window(&plain, l, i, 10_000));
+        assert_eq!(got, window(&plain, &line, &incs, 10_000));
     }
 
     #[test]
@@ -376,7 +344,7 @@ mod tests {
             incident("two-on-v3-a", 5_100, Some(6_000)),
             incident("two-on-v3-b", 5_200, Some(6_000)),
         ];
-        let got = window(&deps, &timeline(&deps), &incs, 3_600).unwrap();
+        let got = window(&deps, &timeline(&deps), &incs, 3_600);
         let d: Vec<Option<usize>> = got.iter().map(|a| a.deployment).collect();
         assert_eq!(d, vec![None, Some(0), Some(0), None, Some(2), Some(2)]);
         assert_eq!(got[0].why, "none: before the first deployment");
@@ -388,7 +356,7 @@ mod tests {
     fn failed_tool_runs_are_not_on_the_timeline() {
         let mut deps = vec![deployment("v1", 1_000), deployment("broken", 2_000)];
         deps[1].failed = Some(true);
-        let got = window(&deps, &timeline(&deps), &[incident("i", 2_100, None)], 7_200).unwrap();
+        let got = window(&deps, &timeline(&deps), &[incident("i", 2_100, None)], 7_200);
         assert_eq!(got[0].deployment, Some(0));
     }
 
@@ -446,7 +414,7 @@ mod tests {
             window in 0i64..200,
         ) {
             times.sort_unstable();
-            let got = asof_backward(&times, &starts, window).unwrap();
+            let got = asof_backward(&times, &starts, window);
             let want = brute_force(&times, &starts, window);
             prop_assert_eq!(got, want);
         }
@@ -480,7 +448,7 @@ mod tests {
                 })
                 .collect();
             let line = timeline(&deployments);
-            let got = by_service(&deployments, &line, &incidents, |l, i| super::window(&deployments, l, i, span)).unwrap();
+            let got = by_service(&deployments, &line, &incidents, |l, i| super::window(&deployments, l, i, span));
             let key = |s: &Option<String>| s.as_deref().map(|s| s.trim().to_lowercase());
             let any_service = deployments.iter().any(|d| d.service.is_some());
             for (inc, a) in incidents.iter().zip(&got) {

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use globset::GlobMatcher;
-use polars::prelude::PolarsResult;
 use serde::Serialize;
 
 use super::attribution::{self, Attributed};
@@ -92,7 +91,7 @@ pub fn classify(
     reverts: &[Revert],
     fix_tags: Option<&GlobMatcher>,
     window: i64,
-) -> PolarsResult<Failures> {
+) -> Failures {
     classify_from(method, deployments, incidents, reverts, fix_tags, window, None)
 }
 
@@ -108,7 +107,7 @@ pub fn reclassify(
     fix_tags: Option<&GlobMatcher>,
     window: i64,
     (prior, prior_method): (&Failures, FailureMethod),
-) -> PolarsResult<Failures> {
+) -> Failures {
     let by_window = |m: FailureMethod| !matches!(m, FailureMethod::AnyInWindow | FailureMethod::Linked);
     let attributed = (by_window(method) && by_window(prior_method)).then(|| prior.incidents.clone());
     classify_from(
@@ -132,7 +131,7 @@ fn classify_from(
     fix_tags: Option<&GlobMatcher>,
     window: i64,
     prior: Option<Prior>,
-) -> PolarsResult<Failures> {
+) -> Failures {
     let n = deployments.len();
     let mut failed: Vec<Option<String>> = vec![None; n];
     let successful: Vec<bool> = deployments.iter().map(|d| d.failed != Some(true)).collect();
@@ -144,12 +143,12 @@ fn classify_from(
         Some(a) => a,
         None => match method {
             FailureMethod::AnyInWindow => attribution::by_service(deployments, &line, incidents, |l, i| {
-                Ok(attribution::any_in_window(deployments, l, i, window))
-            })?,
+                attribution::any_in_window(deployments, l, i, window)
+            }),
             FailureMethod::Linked => attribution::linked(deployments, &line, incidents),
             _ => attribution::by_service(deployments, &line, incidents, |l, i| {
                 attribution::window(deployments, l, i, window)
-            })?,
+            }),
         },
     };
     match method {
@@ -174,13 +173,13 @@ fn classify_from(
         FailureMethod::Status => vec![true; n],
         _ => successful,
     };
-    Ok(Failures {
+    Failures {
         failed,
         counted,
         incidents: attributed,
         by_incidents: method.uses_incidents(),
         timeline: line,
-    })
+    }
 }
 
 /// A deployment failed if the next deployment of its repository rolls back (redeploys an
@@ -460,10 +459,10 @@ mod tests {
             .collect();
         let fix = crate::git::tags::compile_glob("*-hotfix").unwrap();
         for &prior_m in &FailureMethod::ALL {
-            let prior = classify(prior_m, &deps, &incs, &[], Some(&fix), 4_000).unwrap();
+            let prior = classify(prior_m, &deps, &incs, &[], Some(&fix), 4_000);
             for &m in &FailureMethod::ALL {
-                let fresh = classify(m, &deps, &incs, &[], Some(&fix), 4_000).unwrap();
-                let again = reclassify(m, &deps, &incs, &[], Some(&fix), 4_000, (&prior, prior_m)).unwrap();
+                let fresh = classify(m, &deps, &incs, &[], Some(&fix), 4_000);
+                let again = reclassify(m, &deps, &incs, &[], Some(&fix), 4_000, (&prior, prior_m));
                 assert_eq!(again.failed, fresh.failed, "{prior_m:?} -> {m:?}");
                 assert_eq!(again.counted, fresh.counted, "{prior_m:?} -> {m:?}");
                 assert_eq!(again.incidents, fresh.incidents, "{prior_m:?} -> {m:?}");
@@ -475,7 +474,7 @@ mod tests {
     fn window_counts_a_deployment_once() {
         let deps = vec![deployment("v1", 0), deployment("v2", 10_000)];
         let incs = vec![incident("a", 10_100, Some(11_000)), incident("b", 10_200, None)];
-        let f = classify(FailureMethod::Window, &deps, &incs, &[], None, 3_600).unwrap();
+        let f = classify(FailureMethod::Window, &deps, &incs, &[], None, 3_600);
         assert_eq!(reasons(&f), vec![None, Some("incident a")]);
         assert_eq!(f.counted, vec![true, true]);
     }
@@ -484,10 +483,10 @@ mod tests {
     fn status_counts_tool_failures_in_the_denominator() {
         let mut deps = vec![deployment("ok", 0), deployment("bad", 10), deployment("ok2", 20)];
         deps[1].failed = Some(true);
-        let f = classify(FailureMethod::Status, &deps, &[], &[], None, 3_600).unwrap();
+        let f = classify(FailureMethod::Status, &deps, &[], &[], None, 3_600);
         assert_eq!(reasons(&f), vec![None, Some("reported failed"), None]);
         assert_eq!(f.counted, vec![true, true, true]);
-        let w = classify(FailureMethod::Window, &deps, &[], &[], None, 3_600).unwrap();
+        let w = classify(FailureMethod::Window, &deps, &[], &[], None, 3_600);
         assert_eq!(w.counted, vec![true, false, true]);
     }
 
@@ -512,7 +511,7 @@ mod tests {
             reverted_deployment: Some(reverted.into()),
         };
         let reverts = vec![revert("v5", "v4"), revert("v4", "v4")];
-        let f = classify(FailureMethod::Rollback, &deps, &[], &reverts, Some(&fix), 0).unwrap();
+        let f = classify(FailureMethod::Rollback, &deps, &[], &reverts, Some(&fix), 0);
         assert_eq!(
             reasons(&f),
             vec![
@@ -568,7 +567,7 @@ mod tests {
             incident("a", 1_100, Some(3_000)),
             incident("b", 1_200, Some(4_000)),
         ];
-        let f = classify(FailureMethod::Window, &deps, &incs, &[], None, 3_600).unwrap();
+        let f = classify(FailureMethod::Window, &deps, &incs, &[], None, 3_600);
         let r = recoveries(&deps, &incs, &f);
         assert_eq!(
             r,
@@ -578,12 +577,12 @@ mod tests {
                 via: "incident"
             }]
         );
-        let f = classify(FailureMethod::Rollback, &deps, &incs, &[], None, 3_600).unwrap();
+        let f = classify(FailureMethod::Rollback, &deps, &incs, &[], None, 3_600);
         let r = recoveries(&deps, &incs, &f);
         assert_eq!(r[0].deployment, 1);
         assert_eq!((r[0].seconds, r[0].via), (Some(4_000), "next deployment"));
         let open = vec![incident("a", 1_100, None)];
-        let f = classify(FailureMethod::Window, &deps, &open, &[], None, 3_600).unwrap();
+        let f = classify(FailureMethod::Window, &deps, &open, &[], None, 3_600);
         assert_eq!(recoveries(&deps, &open, &f)[0].seconds, None);
     }
 }

@@ -1,6 +1,6 @@
 //! The metrics engine: the five DORA metrics per period, against a baseline and a benchmark
 //! profile (docs/metrics.md, docs/definitions.md). Records come in, a [`Summary`] comes out;
-//! polars does the as-of join; `aggregate` and `stats` the per-period statistics.
+//! `attribution` does the as-of joins; `aggregate` and `stats` the per-period statistics.
 
 pub mod aggregate;
 pub mod attribution;
@@ -396,7 +396,6 @@ fn day_number(zone: &Zone, t: i64) -> i64 {
 
 /// Computes everything.
 pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
-    let polars_err = |e: polars::prelude::PolarsError| format!("computing metrics: {e}");
     let fix = opts.fix_tags.as_ref().map(|(_, g)| g);
     let d = inputs.deployments;
     let failures = failure::classify(
@@ -406,8 +405,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         inputs.reverts,
         fix,
         opts.failure_window,
-    )
-    .map_err(polars_err)?;
+    );
     let unplanned = failure::unplanned(d, inputs.incidents, fix, opts.failure_window);
     let (since, until) = range(inputs, opts)?;
     let mut quality = Quality::default();
@@ -543,8 +541,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
                     fix,
                     opts.failure_window,
                     (&failures, opts.failure),
-                )
-                .map_err(polars_err)?;
+                );
                 &other
             };
             let mut failed = 0;

@@ -1,6 +1,6 @@
 //! Output: tables built from records, the writers for CSV, JSON and Parquet, and the HTML
 //! report with its SVG charts.
-//! Polars types stay inside this module (and `metrics`); everything else hands over records.
+//! Polars types stay inside `parquet.rs`; everything else hands over records.
 
 pub mod bundle;
 pub mod charts;

@@ -1,6 +1,7 @@
 //! Parquet through polars, with real types: UTC timestamps, 64-bit integers, booleans.
 
-use polars::prelude::*;
+use polars_core::prelude::*;
+use polars_io::prelude::*;
 
 use super::table::{Table, Values};
 
