@@ -52,11 +52,16 @@ pub struct Summary {
 /// Summarizes values (NaNs are ignored); `None` when there are none.
 pub fn summarize(values: &[f64]) -> Option<Summary> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    v.sort_by(f64::total_cmp);
+    summarize_sorted(&v)
+}
+
+/// Summarizes values already sorted ascending, without NaNs; `None` when there are none.
+pub fn summarize_sorted(v: &[f64]) -> Option<Summary> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
-    let q = |p| quantile_sorted(&v, p).unwrap_or(f64::NAN);
+    let q = |p| quantile_sorted(v, p).unwrap_or(f64::NAN);
     Some(Summary {
         count: v.len(),
         median: q(0.5),

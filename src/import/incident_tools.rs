@@ -178,24 +178,11 @@ fn first_text(r: &Value, path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use std::io::Write;
-    use std::path::{Path, PathBuf};
-
-    use chrono::{DateTime, Utc};
+    use std::path::Path;
 
     use super::*;
+    pub(super) use crate::import::testutil::{example_path as example, utc};
     use crate::import::{ImportOptions, Imported, import_file};
-
-    /// The path of an example export file (`tests/fixtures/formats`).
-    pub(super) fn example(name: &str) -> PathBuf {
-        crate::import::testutil::example_path(name)
-    }
-
-    /// An exact UTC instant from RFC 3339 text.
-    pub(super) fn utc(s: &str) -> Instant {
-        DateTime::parse_from_rfc3339(s)
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
 
     /// A temporary file with these bytes (kept until the handle drops).
     pub(super) fn temp(suffix: &str, bytes: &[u8]) -> tempfile::NamedTempFile {

@@ -63,7 +63,15 @@ pub fn by_period(samples: &[(u32, i64)], periods: usize, seed: u64) -> Vec<Optio
     values
         .iter_mut()
         .map(|v| {
-            let s = stats::summarize(v)?;
+            // Above BOOTSTRAP_MAX the interval comes from order statistics and sorts `v` in
+            // place; the statistics then read that order instead of sorting a copy again.
+            // Below it, the bootstrap needs sample order, and the statistics sort a copy.
+            let interval = median_interval(v, seed);
+            let s = if v.len() > BOOTSTRAP_MAX {
+                stats::summarize_sorted(v)?
+            } else {
+                stats::summarize(v)?
+            };
             Some(DurationStats {
                 count: s.count as u64,
                 median: s.median,
@@ -71,7 +79,7 @@ pub fn by_period(samples: &[(u32, i64)], periods: usize, seed: u64) -> Vec<Optio
                 p90: s.p90,
                 p95: s.p95,
                 mean: s.mean,
-                interval: median_interval(v, seed),
+                interval,
             })
         })
         .collect()

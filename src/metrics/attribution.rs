@@ -126,8 +126,7 @@ pub fn window(
 ) -> Vec<Attributed> {
     let times: Vec<i64> = line.iter().map(|&i| deployments[i].deployed_at).collect();
     let starts: Vec<i64> = incidents.iter().map(|i| i.started_at.timestamp()).collect();
-    let found = asof_backward(&times, &starts, window);
-    found
+    asof_backward(&times, &starts, window)
         .into_iter()
         .zip(&starts)
         .map(|(pos, &start)| match pos {

@@ -52,12 +52,11 @@ fn gitlab_dora_metrics_are_refused_with_what_to_export_instead() {
 #[test]
 fn check_reports_every_example_file() {
     let mut args = vec!["check".to_owned(), "--json".to_owned()];
-    let mut names: Vec<String> =
-        std::fs::read_dir(format!("{}/tests/fixtures/formats", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".json") && n != "gitlab-dora-metrics.json")
-            .collect();
+    let mut names: Vec<String> = std::fs::read_dir(example(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && n != "gitlab-dora-metrics.json")
+        .collect();
     names.sort();
     args.extend(names.iter().map(|n| example(n)));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
