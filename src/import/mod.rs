@@ -8,12 +8,13 @@
 
 pub mod aws;
 pub mod canonical;
-pub mod cd;
+pub mod devlake;
 pub mod envelope;
 pub mod fields;
 pub mod github;
 pub mod gitlab;
 pub mod incident_tools;
+pub mod jenkins;
 #[cfg(test)]
 pub(crate) mod testutil;
 
@@ -269,7 +270,8 @@ pub fn sniff_json(doc: &Value, first: Option<&Value>) -> Option<Format> {
         .or_else(|| github::sniff(doc, first))
         .or_else(|| aws::sniff(doc, first))
         .or_else(|| incident_tools::sniff(doc, first))
-        .or_else(|| cd::sniff(doc, first))
+        .or_else(|| jenkins::sniff(doc, first))
+        .or_else(|| devlake::sniff(doc, first))
         .or_else(|| canonical::sniff_json(doc, first))
 }
 
@@ -286,7 +288,8 @@ pub fn json_reader(format: Format, envelope: Option<&Value>) -> Box<dyn Reader> 
         AwsCodepipeline | AwsCloudwatchAlarms => aws::reader(format, envelope),
         PagerdutyIncidents | PagerdutyAnalytics | OpsgenieIncidents | OpsgenieAlerts
         | ServicenowIncidents | JiraCsv => incident_tools::reader(format, envelope),
-        JenkinsBuilds | DevlakeDeployments | DevlakeIncidents => cd::reader(format, envelope),
+        JenkinsBuilds => jenkins::reader(format, envelope),
+        DevlakeDeployments | DevlakeIncidents => devlake::reader(format, envelope),
         CanonicalDeploymentsCsv
         | CanonicalIncidentsCsv
         | CanonicalDeploymentsJson
@@ -404,7 +407,7 @@ mod tests {
 
     #[test]
     fn each_module_claims_exactly_its_own_examples() {
-        let modules: [(&str, Sniff, &[Format]); 5] = [
+        let modules: [(&str, Sniff, &[Format]); 6] = [
             (
                 "gitlab",
                 gitlab::sniff,
@@ -442,14 +445,11 @@ mod tests {
                     Format::ServicenowIncidents,
                 ],
             ),
+            ("jenkins", jenkins::sniff, &[Format::JenkinsBuilds]),
             (
-                "cd",
-                cd::sniff,
-                &[
-                    Format::JenkinsBuilds,
-                    Format::DevlakeDeployments,
-                    Format::DevlakeIncidents,
-                ],
+                "devlake",
+                devlake::sniff,
+                &[Format::DevlakeDeployments, Format::DevlakeIncidents],
             ),
         ];
         for (module, sniff, own) in modules {

@@ -1,4 +1,5 @@
-//! Helpers shared by the importers' tests: the example export files, instants, temp files.
+//! Helpers shared by the importers' tests: the example export files, instants, temp files,
+//! deployments as rows.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -6,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::{ImportError, ImportOptions, Imported, import_file};
-use crate::model::Instant;
+use crate::model::{CommitRef, DeployStatus, Instant};
 
 /// An RFC 3339 text as an instant.
 pub fn utc(s: &str) -> Instant {
@@ -61,4 +62,34 @@ pub fn strict() -> ImportOptions {
         strict: true,
         ..Default::default()
     }
+}
+
+/// A commit id as a deployment's commit.
+pub fn sha(s: &str) -> Option<CommitRef> {
+    Some(CommitRef::Sha(s.to_owned()))
+}
+
+/// A deployment's id, status, start, end and commit.
+pub type Row<'a> = (
+    &'a str,
+    DeployStatus,
+    Option<Instant>,
+    Option<Instant>,
+    Option<CommitRef>,
+);
+
+/// The deployments read, as [`Row`]s.
+pub fn rows(out: &Imported) -> Vec<Row<'_>> {
+    out.deployments
+        .iter()
+        .map(|d| {
+            (
+                d.id.as_str(),
+                d.status,
+                d.started_at,
+                d.finished_at,
+                d.commit.clone(),
+            )
+        })
+        .collect()
 }

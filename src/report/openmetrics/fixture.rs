@@ -1,0 +1,100 @@
+//! Summaries shared by the tests of `dora.om` and of the Grafana dashboard (`report::grafana`).
+
+use crate::metrics::{MetricRow, Quality, Summary};
+
+/// 2024-01-01T00:00:00Z.
+pub const T0: i64 = 1_704_067_200;
+pub const DAY: i64 = 86_400;
+
+pub fn row(metric: &'static str, method: &str, unit: &'static str, start: i64, end: i64) -> MetricRow {
+    let period = if end - start > 40 * DAY { "all" } else { "p" };
+    MetricRow::blank((period.into(), start, end, false), metric, method.into(), unit)
+}
+
+/// The six metric rows of one range, with `k` shifting the values apart.
+pub fn rows(start: i64, end: i64, k: f64, lead_method: &str) -> Vec<MetricRow> {
+    let mut f = row("deployment_frequency", "count / days", "per day", start, end);
+    f.value = Some(0.25 * k);
+    f.numerator = Some(7);
+    f.sample_size = 7;
+    let mut w = row("deployments_per_week", "count / days", "per week", start, end);
+    w.value = Some(1.75 * k);
+    let mut days = row(
+        "deployment_days_per_week",
+        "distinct local days / weeks",
+        "days per week",
+        start,
+        end,
+    );
+    days.value = Some(1.5);
+    days.sample_size = 6;
+    let mut lead = row(
+        "lead_time",
+        &format!("median ({lead_method})"),
+        "seconds",
+        start,
+        end,
+    );
+    lead.value = Some(3600.0 * k);
+    lead.p75 = Some(7200.0 * k);
+    lead.p90 = Some(9000.5 * k);
+    lead.p95 = Some(1e5 * k);
+    lead.mean = Some(4000.0 * k);
+    lead.interval_low = Some(1800.0);
+    lead.interval_high = Some(5400.0 * k);
+    lead.sample_size = 12;
+    let mut restore = row("time_to_restore", "median (incident)", "seconds", start, end);
+    restore.value = Some(600.0 * k);
+    restore.p75 = Some(700.0);
+    restore.p90 = Some(800.0);
+    restore.p95 = Some(900.0);
+    restore.mean = Some(650.0);
+    restore.sample_size = 3;
+    let mut cfr = row("change_failure_rate", "window", "ratio", start, end);
+    cfr.value = Some(2.0 / 7.0);
+    cfr.numerator = Some(2);
+    cfr.denominator = Some(7);
+    cfr.sample_size = 7;
+    cfr.interval_low = Some(0.08);
+    cfr.interval_high = Some(0.64);
+    let mut rework = row(
+        "deployment_rework_rate",
+        "unplanned / deployments",
+        "ratio",
+        start,
+        end,
+    );
+    rework.value = Some(0.0);
+    rework.numerator = Some(0);
+    rework.denominator = Some(7);
+    rework.sample_size = 7;
+    vec![f, w, days, lead, restore, cfr, rework]
+}
+
+pub fn summary(overall: Vec<MetricRow>, periods: Vec<MetricRow>) -> Summary {
+    Summary {
+        version: "0.0.0-test",
+        since: T0,
+        until: T0 + 91 * DAY,
+        timezone: "UTC".into(),
+        settings: serde_json::json!({"period": "month"}),
+        baseline: None,
+        benchmark: ("four-tier".into(), String::new(), String::new()),
+        overall,
+        periods,
+        failure_methods: Vec::new(),
+        industry: None,
+        data_quality: Quality::default(),
+        unavailable: Vec::new(),
+        reference: None,
+    }
+}
+
+/// Three months and the whole range.
+pub fn three_months() -> Summary {
+    let starts = [T0, T0 + 31 * DAY, T0 + 60 * DAY, T0 + 91 * DAY];
+    let periods = (0..3)
+        .flat_map(|i| rows(starts[i], starts[i + 1], (i + 1) as f64, "commit"))
+        .collect();
+    summary(rows(T0, T0 + 91 * DAY, 2.0, "commit"), periods)
+}

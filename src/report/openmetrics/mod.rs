@@ -1,0 +1,385 @@
+//! `dora.om`: the per-period and whole-range metrics as OpenMetrics 1.0 text with timestamps,
+//! for `promtool tsdb create-blocks-from openmetrics` (docs/openmetrics.md lists every series).
+//!
+//! Each sample is stamped with the start of the range it summarizes, so a period is one point
+//! per series and never a label: a `period="2024-07"` label would make every month a series of
+//! its own, which Prometheus stores as churn and Grafana cannot draw as a line. The `period`
+//! label holds the period *length* (`month`, `week`, `7d`) or `all` for the whole range, so
+//! reports with different lengths loaded into one Prometheus stay apart.
+
+use std::fmt::Write as _;
+
+use crate::metrics::{MetricRow, Summary};
+
+/// Successful production deployments per day.
+pub const DEPLOYMENT_FREQUENCY: &str = "dora_deployment_frequency_per_day";
+/// Successful production deployments (the count behind the frequency).
+pub const DEPLOYMENTS: &str = "dora_deployments";
+/// Distinct local calendar days with a deployment, per week.
+pub const DEPLOYMENT_DAYS_PER_WEEK: &str = "dora_deployment_days_per_week";
+/// Distinct local calendar days with a deployment.
+pub const DEPLOYMENT_DAYS: &str = "dora_deployment_days";
+/// Change lead time statistics.
+pub const LEAD_TIME: &str = "dora_lead_time_seconds";
+/// 95% interval of the lead-time median.
+pub const LEAD_TIME_CI: &str = "dora_lead_time_median_ci95_seconds";
+/// Lead times behind the statistics.
+pub const LEAD_TIME_SAMPLES: &str = "dora_lead_time_samples";
+/// Time to restore statistics.
+pub const TIME_TO_RESTORE: &str = "dora_time_to_restore_seconds";
+/// 95% interval of the time-to-restore median.
+pub const TIME_TO_RESTORE_CI: &str = "dora_time_to_restore_median_ci95_seconds";
+/// Restore times behind the statistics.
+pub const TIME_TO_RESTORE_SAMPLES: &str = "dora_time_to_restore_samples";
+/// Change failure rate.
+pub const CHANGE_FAILURE: &str = "dora_change_failure_ratio";
+/// Wilson 95% interval of the change failure rate.
+pub const CHANGE_FAILURE_CI: &str = "dora_change_failure_ci95_ratio";
+/// Failed deployments (the rate's numerator).
+pub const FAILED_DEPLOYMENTS: &str = "dora_failed_deployments";
+/// Deployments the rate counts (its denominator).
+pub const CHANGE_FAILURE_SAMPLES: &str = "dora_change_failure_samples";
+/// Deployment rework rate.
+pub const REWORK: &str = "dora_deployment_rework_ratio";
+/// Wilson 95% interval of the rework rate.
+pub const REWORK_CI: &str = "dora_deployment_rework_ci95_ratio";
+/// Unplanned deployments (the rework rate's numerator).
+pub const UNPLANNED_DEPLOYMENTS: &str = "dora_unplanned_deployments";
+/// Deployments the rework rate counts.
+pub const REWORK_SAMPLES: &str = "dora_deployment_rework_samples";
+
+/// One metric family's metadata. Every family is a gauge: each sample is a finished
+/// measurement of one range, not a running total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Family {
+    /// Name; ends with `_<unit>` when there is a unit (the OpenMetrics rule).
+    pub name: &'static str,
+    /// OpenMetrics unit (`seconds`, `ratio`), or none for counts and per-day rates, which
+    /// have no base unit: per second would turn 0.13 deployments a day into 1.5e-6.
+    pub unit: Option<&'static str>,
+    /// `# HELP` text.
+    pub help: &'static str,
+}
+
+const fn family(name: &'static str, unit: Option<&'static str>, help: &'static str) -> Family {
+    Family { name, unit, help }
+}
+
+const SECONDS: Option<&str> = Some("seconds");
+const RATIO: Option<&str> = Some("ratio");
+
+/// Every family, in the order `dora.om` declares them. All are declared even when a report
+/// has no samples for them, so the file's schema does not depend on the data.
+pub const FAMILIES: [Family; 18] = [
+    family(
+        DEPLOYMENT_FREQUENCY,
+        None,
+        "Successful production deployments per day in the range starting at the sample's timestamp.",
+    ),
+    family(
+        DEPLOYMENTS,
+        None,
+        "Successful production deployments in the range.",
+    ),
+    family(
+        DEPLOYMENT_DAYS_PER_WEEK,
+        None,
+        "Distinct local calendar days with a deployment, per week of the range.",
+    ),
+    family(
+        DEPLOYMENT_DAYS,
+        None,
+        "Distinct local calendar days with a deployment in the range.",
+    ),
+    family(
+        LEAD_TIME,
+        SECONDS,
+        "Change lead time of the changes deployed in the range, by statistic.",
+    ),
+    family(
+        LEAD_TIME_CI,
+        SECONDS,
+        "95% interval of the change lead time median (bootstrap or order statistics).",
+    ),
+    family(
+        LEAD_TIME_SAMPLES,
+        None,
+        "Lead times behind the lead time statistics of the range.",
+    ),
+    family(
+        TIME_TO_RESTORE,
+        SECONDS,
+        "Time to restore of the incidents (or failed deployments) started in the range, by statistic.",
+    ),
+    family(
+        TIME_TO_RESTORE_CI,
+        SECONDS,
+        "95% interval of the time to restore median (bootstrap or order statistics).",
+    ),
+    family(
+        TIME_TO_RESTORE_SAMPLES,
+        None,
+        "Restore times behind the time to restore statistics of the range.",
+    ),
+    family(
+        CHANGE_FAILURE,
+        RATIO,
+        "Change failure rate: failed deployments / deployments in the range.",
+    ),
+    family(
+        CHANGE_FAILURE_CI,
+        RATIO,
+        "Wilson 95% interval of the change failure rate.",
+    ),
+    family(
+        FAILED_DEPLOYMENTS,
+        None,
+        "Failed deployments in the range (the change failure rate's numerator).",
+    ),
+    family(
+        CHANGE_FAILURE_SAMPLES,
+        None,
+        "Deployments counted by the change failure rate in the range (its denominator).",
+    ),
+    family(
+        REWORK,
+        RATIO,
+        "Deployment rework rate: unplanned deployments / deployments in the range.",
+    ),
+    family(
+        REWORK_CI,
+        RATIO,
+        "Wilson 95% interval of the deployment rework rate.",
+    ),
+    family(
+        UNPLANNED_DEPLOYMENTS,
+        None,
+        "Unplanned deployments in the range (the rework rate's numerator).",
+    ),
+    family(
+        REWORK_SAMPLES,
+        None,
+        "Deployments counted by the rework rate in the range (its denominator).",
+    ),
+];
+
+/// A sample value: counts print as integers, measurements as the shortest round-trip float.
+#[derive(Debug, Clone, Copy)]
+enum Num {
+    Count(u64),
+    Real(f64),
+}
+
+/// A series' labels, sorted by name.
+type Labels = Vec<(&'static str, String)>;
+
+/// One series: its labels and its points in time order.
+#[derive(Debug, Default)]
+struct Series {
+    labels: Labels,
+    points: Vec<(i64, Num)>,
+}
+
+#[derive(Debug)]
+struct Families {
+    series: Vec<Vec<Series>>,
+}
+
+impl Families {
+    fn put(&mut self, name: &str, mut labels: Labels, t: i64, v: Num) {
+        if let Num::Real(x) = v
+            && !x.is_finite()
+        {
+            return;
+        }
+        let Some(f) = FAMILIES.iter().position(|f| f.name == name) else {
+            return;
+        };
+        labels.sort_by_key(|l| l.0);
+        let list = &mut self.series[f];
+        let i = match list.iter().position(|s| s.labels == labels) {
+            Some(i) => i,
+            None => {
+                list.push(Series {
+                    labels,
+                    points: Vec::new(),
+                });
+                list.len() - 1
+            }
+        };
+        list[i].points.push((t, v));
+    }
+}
+
+/// Escapes a label value or HELP text (OpenMetrics: backslash, double quote, line feed).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The method a row was computed with: `median (commit)` → `commit`, `window` → `window`.
+fn method_of(row: &MetricRow) -> String {
+    row.method
+        .strip_prefix("median (")
+        .and_then(|m| m.strip_suffix(')'))
+        .unwrap_or(&row.method)
+        .to_owned()
+}
+
+/// Whether the engine declared `metric` unavailable (`summary.unavailable` entries read
+/// `metric: why`). Its rows are blank, and a zero sample size would read as "measured, none".
+fn unavailable(summary: &Summary, metric: &str) -> bool {
+    summary
+        .unavailable
+        .iter()
+        .any(|u| u.split_once(':').is_some_and(|(m, _)| m == metric))
+}
+
+fn add_row(fam: &mut Families, row: &MetricRow, period: &str, team: Option<&str>) {
+    let t = row.start;
+    let base = || {
+        let mut l = vec![("period", period.to_owned())];
+        l.extend(team.map(|t| ("team", t.to_owned())));
+        l
+    };
+    let with_method = || {
+        let mut l = base();
+        l.push(("method", method_of(row)));
+        l
+    };
+    let with = |mut l: Labels, k: &'static str, v: &str| {
+        l.push((k, v.to_owned()));
+        l
+    };
+    let real = |v: Option<f64>| v.map(Num::Real);
+    let mut put = |name: &str, labels: Labels, v: Option<Num>| {
+        if let Some(v) = v {
+            fam.put(name, labels, t, v);
+        }
+    };
+    match row.metric {
+        "deployment_frequency" => {
+            put(DEPLOYMENT_FREQUENCY, base(), real(row.value));
+            put(DEPLOYMENTS, base(), row.numerator.map(Num::Count));
+        }
+        "deployment_days_per_week" => {
+            put(DEPLOYMENT_DAYS_PER_WEEK, base(), real(row.value));
+            put(DEPLOYMENT_DAYS, base(), Some(Num::Count(row.sample_size)));
+        }
+        "lead_time" | "time_to_restore" => {
+            let (stats, ci, samples) = if row.metric == "lead_time" {
+                (LEAD_TIME, LEAD_TIME_CI, LEAD_TIME_SAMPLES)
+            } else {
+                (TIME_TO_RESTORE, TIME_TO_RESTORE_CI, TIME_TO_RESTORE_SAMPLES)
+            };
+            for (statistic, v) in [
+                ("median", row.value),
+                ("p75", row.p75),
+                ("p90", row.p90),
+                ("p95", row.p95),
+                ("mean", row.mean),
+            ] {
+                put(stats, with(with_method(), "statistic", statistic), real(v));
+            }
+            put(ci, with(with_method(), "bound", "low"), real(row.interval_low));
+            put(ci, with(with_method(), "bound", "high"), real(row.interval_high));
+            put(samples, with_method(), Some(Num::Count(row.sample_size)));
+        }
+        "change_failure_rate" | "deployment_rework_rate" => {
+            // Rework has one definition, so no method label; failure has five.
+            let (value, ci, numerator, samples, labels): (_, _, _, _, &dyn Fn() -> Labels) =
+                if row.metric == "change_failure_rate" {
+                    (
+                        CHANGE_FAILURE,
+                        CHANGE_FAILURE_CI,
+                        FAILED_DEPLOYMENTS,
+                        CHANGE_FAILURE_SAMPLES,
+                        &with_method,
+                    )
+                } else {
+                    (REWORK, REWORK_CI, UNPLANNED_DEPLOYMENTS, REWORK_SAMPLES, &base)
+                };
+            put(value, labels(), real(row.value));
+            put(ci, with(labels(), "bound", "low"), real(row.interval_low));
+            put(ci, with(labels(), "bound", "high"), real(row.interval_high));
+            put(numerator, labels(), row.numerator.map(Num::Count));
+            put(samples, labels(), row.denominator.map(Num::Count));
+        }
+        // Per week and per month are the per-day rate times 7 and 30.436875: a query
+        // multiplies, a second series would only add storage.
+        _ => {}
+    }
+}
+
+/// Renders `dora.om`. The text depends only on `summary` (no clock, no hash order), so the
+/// same inputs give the same bytes.
+pub fn render(summary: &Summary) -> String {
+    let mut fam = Families {
+        series: FAMILIES.iter().map(|_| Vec::new()).collect(),
+    };
+    // The period length as `--period` spelled it; a summary without it still gets one
+    // label value, so the series stay well-formed.
+    let length = summary
+        .settings
+        .get("period")
+        .and_then(|p| p.as_str())
+        .unwrap_or("period")
+        .to_owned();
+    let team = summary.settings.get("team").and_then(|t| t.as_str());
+    for (rows, period) in [(&summary.overall, "all"), (&summary.periods, length.as_str())] {
+        for row in rows {
+            if !unavailable(summary, row.metric) {
+                add_row(&mut fam, row, period, team);
+            }
+        }
+    }
+
+    let mut out = String::new();
+    for (f, series) in FAMILIES.iter().zip(&mut fam.series) {
+        let _ = writeln!(out, "# TYPE {} gauge", f.name);
+        if let Some(unit) = f.unit {
+            let _ = writeln!(out, "# UNIT {} {unit}", f.name);
+        }
+        let _ = writeln!(out, "# HELP {} {}", f.name, escape(f.help));
+        for s in series.iter_mut() {
+            // promtool rejects a series whose samples go back in time or repeat a timestamp.
+            // Periods come sorted and disjoint; this keeps the file loadable for any summary.
+            s.points.sort_by_key(|p| p.0);
+            s.points.dedup_by_key(|p| p.0);
+            let labels: Vec<String> = s
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+                .collect();
+            let labels = if labels.is_empty() {
+                String::new()
+            } else {
+                format!("{{{}}}", labels.join(","))
+            };
+            for (t, v) in &s.points {
+                let v = match v {
+                    Num::Count(n) => n.to_string(),
+                    Num::Real(x) => x.to_string(),
+                };
+                let _ = writeln!(out, "{}{labels} {v} {t}", f.name);
+            }
+        }
+    }
+    out.push_str("# EOF\n");
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod fixture;
+#[cfg(test)]
+pub(crate) mod strict;
+#[cfg(test)]
+mod tests;
