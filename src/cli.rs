@@ -183,14 +183,14 @@ pub struct FailureArgs {
 
 impl FailureArgs {
     /// The window in seconds and the compiled fix-tag glob.
-    pub fn parse(&self) -> Result<(i64, Option<(String, globset::GlobMatcher)>)> {
+    pub fn parse(&self) -> Result<(i64, Option<(String, crate::glob::GlobMatcher)>)> {
         let window = crate::time::parse_duration(&self.failure_window)
             .map_err(|e| Error::Usage(format!("--failure-window: {e}")))?;
         let fix = self
             .fix_tags
             .as_deref()
             .map(|g| {
-                crate::git::tags::compile_glob(g)
+                crate::glob::compile(g)
                     .map(|m| (g.to_owned(), m))
                     .map_err(|e| Error::Usage(format!("--fix-tags: invalid glob {e}")))
             })
@@ -430,8 +430,7 @@ impl InputArgs {
                 commit_time: self.commit_time,
                 include_merges: self.include_merges,
                 include_backlog: self.include_backlog,
-                since,
-                until,
+                range: crate::time::Range { since, until },
                 collect_changes: true,
                 exports: None,
             },

@@ -227,11 +227,7 @@ impl Exports {
 impl Exports {
     /// The per-deployment rows when there is no repository: no changes or lead times, and a
     /// redeploy is only recognised when it names exactly the same commit as an earlier one.
-    pub fn deployment_rows<'a>(
-        &'a self,
-        since: Option<i64>,
-        until: Option<i64>,
-    ) -> Vec<crate::model::Deployment> {
+    pub fn deployment_rows<'a>(&'a self, range: crate::time::Range) -> Vec<crate::model::Deployment> {
         let mut finished: Vec<&'a DeploymentRecord> = self
             .deployments
             .iter()
@@ -251,7 +247,7 @@ impl Exports {
             let failed = d.status == DeployStatus::Failed;
             let commit = commit_text(d);
             let rollback = !failed && !commit.is_empty() && shipped.contains(commit);
-            if since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u) {
+            if range.contains(t) {
                 rows.push(crate::model::Deployment {
                     repo: String::new(),
                     name: d.id.clone(),

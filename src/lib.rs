@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod exports;
 pub mod git;
+pub mod glob;
 pub mod import;
 pub mod metrics;
 pub mod model;

@@ -184,8 +184,7 @@ pub struct RepoQuality {
     pub commits: u64,
 }
 
-/// An instant from an export: exact to the nanosecond, always UTC.
-pub type Instant = chrono::DateTime<chrono::Utc>;
+pub use crate::time::Instant;
 
 /// Where a record was read, for messages: `file:line` or `file: record N`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

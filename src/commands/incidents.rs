@@ -23,7 +23,7 @@ pub(crate) fn incidents_command(args: &TableArgs, progress: &Progress) -> Result
     // --since / --until select incidents by when they started, as deployments by when they
     // finished; deployments are read whole, so an incident early in the range still finds
     // the deployment before it.
-    let (since, until) = (settings.git.since.take(), settings.git.until.take());
+    let range = std::mem::take(&mut settings.git.range);
     let with_deployments = settings.repo_given || !settings.exports.deployments.is_empty();
     let loaded = if with_deployments {
         load(&mut settings, false, false, "incidents", progress)?
@@ -53,7 +53,7 @@ pub(crate) fn incidents_command(args: &TableArgs, progress: &Progress) -> Result
     };
     let (rows, attribution) =
         metrics::attribution::incidents_in_range(incidents, attributed.as_deref(), deployments, |t| {
-            since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u)
+            range.contains(t)
         });
     report::write_table(
         &report::table::incidents_table_attributed(&rows, attribution.as_deref()),

@@ -42,7 +42,7 @@ pub(crate) fn load(
             "no repository (--repo): deployments come from the exports, without their changes and lead times",
         );
         let analysis = RepoAnalysis {
-            deployments: exports.deployment_rows(settings.git.since, settings.git.until),
+            deployments: exports.deployment_rows(settings.git.range),
             ..Default::default()
         };
         return Ok(Loaded {

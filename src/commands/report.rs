@@ -32,8 +32,8 @@ pub(crate) fn files(
 ) -> Result<(Vec<u8>, String)> {
     let mut settings = args.input.settings()?;
     // The range is the engine's: the baseline may lie before --since.
-    let (since, until) = (settings.git.since.take(), settings.git.until.take());
-    let options = args.options(since, until)?;
+    let range = std::mem::take(&mut settings.git.range);
+    let options = args.options(range.since, range.until)?;
     if let Some(method) = args.reference
         && (options.since.is_none() || options.until.is_none())
     {
@@ -99,8 +99,8 @@ pub(crate) fn files(
 
     // The tables hold the report's range: deployments and incidents in it, the changes those
     // deployments shipped, and the changes not deployed yet.
-    let (lo, hi) = (outcome.summary.since, outcome.summary.until);
-    let in_range = |t: i64| lo <= t && t < hi;
+    let range = crate::time::Range::new(outcome.summary.since, outcome.summary.until);
+    let in_range = |t: i64| range.contains(t);
     let all = &loaded.analysis.deployments;
     let keep: Vec<usize> = (0..all.len()).filter(|&i| in_range(all[i].deployed_at)).collect();
     let deployments: Vec<Deployment> = keep.iter().map(|&i| all[i].clone()).collect();

@@ -13,6 +13,7 @@ use crate::error::GitError;
 use crate::model::{Change, CommitTime, Deployment, DeploymentKind, RepoQuality, Sha};
 use crate::progress::Progress;
 use crate::stats::median_i64;
+use crate::time::Range;
 pub use tags::TagFilter;
 
 /// Settings that shape attribution and the records it produces.
@@ -26,10 +27,8 @@ pub struct GitOptions {
     pub include_merges: bool,
     /// Keep the first deployment's backlog in lead-time statistics.
     pub include_backlog: bool,
-    /// Report deployments at or after this time (seconds since the epoch).
-    pub since: Option<i64>,
-    /// Report deployments strictly before this time.
-    pub until: Option<i64>,
+    /// Report deployments in this range.
+    pub range: Range,
     /// Build per-change records (the `changes` table); counts and statistics are computed
     /// either way.
     pub collect_changes: bool,
@@ -294,7 +293,7 @@ fn attribute_records(
         commits: graph.missing.iter().filter(|&&m| !m).count() as u64,
         ..Default::default()
     };
-    let in_range = |t: i64| opts.since.is_none_or(|s| t >= s) && opts.until.is_none_or(|u| t < u);
+    let in_range = |t: i64| opts.range.contains(t);
     let change_time = |i: usize| match opts.commit_time {
         CommitTime::Author => graph.author_time[i],
         CommitTime::Committer => graph.commit_time[i],
@@ -353,7 +352,7 @@ fn attribute_records(
             let listed = opts.collect_changes
                 && match dep {
                     Some(_) => reported,
-                    None => opts.until.is_none(),
+                    None => opts.range.until.is_none(),
                 };
             if listed {
                 out.changes.push(Change {

@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
+use crate::glob::GlobMatcher;
 use gix::ObjectId;
-use globset::GlobMatcher;
 
 use crate::error::GitError;
 use crate::model::DeploymentKind;
@@ -24,20 +24,10 @@ pub struct TagFilter {
     pub exclude: Vec<GlobMatcher>,
 }
 
-/// Compiles a tag-name glob (`*` crosses `/`, as tag names like `release/1.2` expect); the
-/// error is `'GLOB': why`.
-pub fn compile_glob(g: &str) -> Result<GlobMatcher, String> {
-    globset::GlobBuilder::new(g)
-        .literal_separator(false)
-        .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| format!("'{g}': {}", e.kind()))
-}
-
 impl TagFilter {
     /// Compiles the globs; the error names the offending glob.
     pub fn new(include: &str, exclude: &[String]) -> Result<Self, String> {
-        let compile = |g: &str| compile_glob(g).map_err(|e| format!("invalid tag glob {e}"));
+        let compile = |g: &str| crate::glob::compile(g).map_err(|e| format!("invalid tag glob {e}"));
         Ok(TagFilter {
             include_glob: include.to_owned(),
             include: compile(include)?,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use globset::GlobMatcher;
+use crate::glob::GlobMatcher;
 use serde::Serialize;
 
 use super::attribution::{self, Attributed};
@@ -457,7 +457,7 @@ mod tests {
                 inc
             })
             .collect();
-        let fix = crate::git::tags::compile_glob("*-hotfix").unwrap();
+        let fix = crate::glob::compile("*-hotfix").unwrap();
         for &prior_m in &FailureMethod::ALL {
             let prior = classify(prior_m, &deps, &incs, &[], Some(&fix), 4_000);
             for &m in &FailureMethod::ALL {

@@ -12,14 +12,15 @@ pub mod testutil;
 
 use std::collections::HashMap;
 
+use crate::glob::GlobMatcher;
 use chrono::DateTime;
-use globset::GlobMatcher;
 use serde::{Serialize, Serializer};
 
 use crate::benchmarks::survey::{self, Industry, Standing};
 use crate::benchmarks::{Better, Category, Profile};
 use crate::model::{Change, CommitTime, Deployment, Incident, Instant, MergeRequest, Revert};
 use crate::periods::{Period, PeriodSpec, period_of};
+use crate::time::Range;
 use crate::time::parse::Zone;
 use aggregate::DurationStats;
 use compare::Direction;
@@ -474,7 +475,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
     };
     // A baseline without a single event would compare with zeros that mean "no data".
     let has_events = |(a, b): (i64, i64)| {
-        let inside = |t: i64| t >= a && t < b;
+        let inside = |t: i64| Range::new(a, b).contains(t);
         d.iter().any(|x| inside(x.deployed_at))
             || inputs.incidents.iter().any(|i| inside(i.started_at.timestamp()))
             || inputs
@@ -547,7 +548,7 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
             let mut failed = 0;
             let mut total = 0;
             for (i, dep) in d.iter().enumerate() {
-                if f.counted[i] && dep.deployed_at >= since && dep.deployed_at < until {
+                if f.counted[i] && Range::new(since, until).contains(dep.deployed_at) {
                     total += 1;
                     failed += u64::from(f.failed[i].is_some());
                 }
@@ -657,7 +658,7 @@ fn samples(
     q: &mut Quality,
     missing: &mut Vec<(&'static str, String)>,
 ) -> Samples {
-    let in_range = |t: i64| t >= since && t < until;
+    let in_range = |t: i64| Range::new(since, until).contains(t);
     let d = inputs.deployments;
     let mut s = Samples::default();
     let line = &failures.timeline;

@@ -6,6 +6,34 @@ pub mod parse;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
+/// An instant from an export: exact to the nanosecond, always UTC.
+pub type Instant = chrono::DateTime<chrono::Utc>;
+
+/// A half-open range of seconds since the epoch, `since <= t < until`; a missing end is open.
+/// Every "is it in the reported range" question asks this one type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Range {
+    /// First second inside (inclusive); `None`: no lower bound.
+    pub since: Option<i64>,
+    /// First second after (exclusive); `None`: no upper bound.
+    pub until: Option<i64>,
+}
+
+impl Range {
+    /// The range `since..until`, both ends given.
+    pub fn new(since: i64, until: i64) -> Range {
+        Range {
+            since: Some(since),
+            until: Some(until),
+        }
+    }
+
+    /// Whether `t` lies inside.
+    pub fn contains(&self, t: i64) -> bool {
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
+    }
+}
+
 /// Formats seconds since the epoch as RFC 3339 UTC with a `Z` (`2024-05-01T12:00:00Z`).
 pub fn rfc3339(seconds: i64) -> String {
     match DateTime::<Utc>::from_timestamp(seconds, 0) {

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
-use crate::model::Instant;
+use super::Instant;
 
 /// The zone that naive timestamps are in (`--timezone`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -246,7 +246,12 @@ pub fn parse_json(v: &serde_json::Value, zone: Option<&Zone>) -> Result<Instant,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::testutil::utc;
+
+    fn utc(s: &str) -> Instant {
+        DateTime::parse_from_rfc3339(s)
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
 
     #[test]
     fn every_shape_of_formats_md() {

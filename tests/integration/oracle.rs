@@ -17,8 +17,7 @@ fn options() -> GitOptions {
         commit_time: CommitTime::Author,
         include_merges: false,
         include_backlog: false,
-        since: None,
-        until: None,
+        range: Default::default(),
         collect_changes: true,
         exports: None,
     }
