@@ -10,10 +10,36 @@ use crate::exports::ExportFiles;
 use crate::git::{GitOptions, RepoInput, TagFilter};
 use crate::import::{Format as ExportFormat, ImportOptions, Zone};
 use crate::metrics::{Baseline, FailureMethod, LeadTimeMethod, Options as MetricOptions, RestoreMethod};
-use crate::model::CommitTime;
+use crate::model::{Choice, CommitTime};
 use crate::periods::PeriodSpec;
 use crate::report::Format;
 use crate::time::{Bound, parse_bound};
+
+/// Clap value enums from the model's named choices: the names and help come from their
+/// `choice!` declarations, so clap and the outputs cannot disagree.
+macro_rules! value_enums {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl clap::ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$ty as Choice>::ALL
+            }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(Choice::name(*self)).help(Choice::help(*self)))
+            }
+        }
+    )+};
+}
+
+value_enums!(
+    CommitTime,
+    FailureMethod,
+    LeadTimeMethod,
+    RestoreMethod,
+    crate::metrics::reference::ReferenceMethod,
+    ExportFormat,
+    Format,
+    crate::report::bundle::ReportFormat,
+);
 
 /// Offline DORA metrics from a git repository and the files teams export from their tools.
 #[derive(Debug, Parser)]

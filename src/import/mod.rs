@@ -26,95 +26,44 @@ use serde_json::Value;
 use crate::model::{DeploymentRecord, Incident, Instant, Location, MergeRequest};
 pub use crate::time::parse::Zone;
 
-/// Every format dorascope reads. The names are what `--deployments-format` and friends take
-/// and what `dorascope check` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// GitLab `GET /projects/:id/deployments`.
-    GitlabDeployments,
-    /// GitLab `GET /projects/:id/merge_requests`.
-    GitlabMergeRequests,
-    /// GitLab `GET /projects/:id/merge_requests/:iid/commits`.
-    GitlabMergeRequestCommits,
-    /// GitLab `GET /projects/:id/issues` (incidents: label `incident` or `issue_type: incident`).
-    GitlabIssues,
-    /// GitHub `GET /repos/{o}/{r}/deployments`.
-    GithubDeployments,
-    /// GitHub `GET /repos/{o}/{r}/deployments/{id}/statuses`.
-    GithubDeploymentStatuses,
-    /// GitHub `GET /repos/{o}/{r}/actions/runs`.
-    GithubActionsRuns,
-    /// GitHub `GET /repos/{o}/{r}/pulls`, or `gh pr list --json`.
-    GithubPulls,
-    /// GitHub `GET /repos/{o}/{r}/issues` (pull requests skipped).
-    GithubIssues,
-    /// `aws codepipeline list-pipeline-executions`.
-    AwsCodepipeline,
-    /// `aws cloudwatch describe-alarm-history` (ALARM → OK episodes are incidents).
-    AwsCloudwatchAlarms,
-    /// PagerDuty REST `GET /incidents`.
-    PagerdutyIncidents,
-    /// PagerDuty `POST /analytics/raw/incidents`.
-    PagerdutyAnalytics,
-    /// Opsgenie `GET /v1/incidents`.
-    OpsgenieIncidents,
-    /// Opsgenie `GET /v2/alerts`.
-    OpsgenieAlerts,
-    /// Jira issue navigator CSV export.
-    JiraCsv,
-    /// ServiceNow `GET /api/now/table/incident`.
-    ServicenowIncidents,
-    /// Jenkins `/job/<j>/api/json` (one build or `builds[]`).
-    JenkinsBuilds,
-    /// Apache DevLake webhook deployment payloads.
-    DevlakeDeployments,
-    /// Apache DevLake webhook incident payloads.
-    DevlakeIncidents,
-    /// dorascope's canonical deployments CSV (`docs/canonical.md`).
-    CanonicalDeploymentsCsv,
-    /// dorascope's canonical incidents CSV.
-    CanonicalIncidentsCsv,
-    /// dorascope's canonical deployments as JSON (Lines).
-    CanonicalDeploymentsJson,
-    /// dorascope's canonical incidents as JSON (Lines).
-    CanonicalIncidentsJson,
-}
-
-impl Format {
-    /// The kebab-case name (the same as the command line's).
-    pub fn name(self) -> &'static str {
-        NAMES[self as usize]
+crate::model::choice! {
+    /// Every format dorascope reads. The names are what `--deployments-format` and friends take
+    /// and what `dorascope check` prints.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Format {
+        GitlabDeployments = "gitlab-deployments", "GitLab `GET /projects/:id/deployments`";
+        GitlabMergeRequests = "gitlab-merge-requests", "GitLab `GET /projects/:id/merge_requests`";
+        GitlabMergeRequestCommits = "gitlab-merge-request-commits",
+            "GitLab `GET /projects/:id/merge_requests/:iid/commits`";
+        GitlabIssues = "gitlab-issues",
+            "GitLab `GET /projects/:id/issues` (incidents: label `incident` or `issue_type: incident`)";
+        GithubDeployments = "github-deployments", "GitHub `GET /repos/{o}/{r}/deployments`";
+        GithubDeploymentStatuses = "github-deployment-statuses",
+            "GitHub `GET /repos/{o}/{r}/deployments/{id}/statuses`";
+        GithubActionsRuns = "github-actions-runs", "GitHub `GET /repos/{o}/{r}/actions/runs`";
+        GithubPulls = "github-pulls", "GitHub `GET /repos/{o}/{r}/pulls`, or `gh pr list --json`";
+        GithubIssues = "github-issues", "GitHub `GET /repos/{o}/{r}/issues` (pull requests skipped)";
+        AwsCodepipeline = "aws-codepipeline", "`aws codepipeline list-pipeline-executions`";
+        AwsCloudwatchAlarms = "aws-cloudwatch-alarms",
+            "`aws cloudwatch describe-alarm-history` (ALARM → OK episodes are incidents)";
+        PagerdutyIncidents = "pagerduty-incidents", "PagerDuty REST `GET /incidents`";
+        PagerdutyAnalytics = "pagerduty-analytics", "PagerDuty `POST /analytics/raw/incidents`";
+        OpsgenieIncidents = "opsgenie-incidents", "Opsgenie `GET /v1/incidents`";
+        OpsgenieAlerts = "opsgenie-alerts", "Opsgenie `GET /v2/alerts`";
+        JiraCsv = "jira-csv", "Jira issue navigator CSV export";
+        ServicenowIncidents = "servicenow-incidents", "ServiceNow `GET /api/now/table/incident`";
+        JenkinsBuilds = "jenkins-builds", "Jenkins `/job/<j>/api/json` (one build or `builds[]`)";
+        DevlakeDeployments = "devlake-deployments", "Apache DevLake webhook deployment payloads";
+        DevlakeIncidents = "devlake-incidents", "Apache DevLake webhook incident payloads";
+        CanonicalDeploymentsCsv = "canonical-deployments-csv",
+            "dorascope's canonical deployments CSV (`docs/canonical.md`)";
+        CanonicalIncidentsCsv = "canonical-incidents-csv", "dorascope's canonical incidents CSV";
+        CanonicalDeploymentsJson = "canonical-deployments-json",
+            "dorascope's canonical deployments as JSON (Lines)";
+        CanonicalIncidentsJson = "canonical-incidents-json",
+            "dorascope's canonical incidents as JSON (Lines)";
     }
 }
-
-/// Names in declaration order; a test checks them against clap's.
-const NAMES: &[&str] = &[
-    "gitlab-deployments",
-    "gitlab-merge-requests",
-    "gitlab-merge-request-commits",
-    "gitlab-issues",
-    "github-deployments",
-    "github-deployment-statuses",
-    "github-actions-runs",
-    "github-pulls",
-    "github-issues",
-    "aws-codepipeline",
-    "aws-cloudwatch-alarms",
-    "pagerduty-incidents",
-    "pagerduty-analytics",
-    "opsgenie-incidents",
-    "opsgenie-alerts",
-    "jira-csv",
-    "servicenow-incidents",
-    "jenkins-builds",
-    "devlake-deployments",
-    "devlake-incidents",
-    "canonical-deployments-csv",
-    "canonical-incidents-csv",
-    "canonical-deployments-json",
-    "canonical-incidents-json",
-];
 
 /// A commit of a merge request (from a merge-request commits export).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -4,49 +4,12 @@
 use std::collections::HashMap;
 
 use crate::glob::GlobMatcher;
-use serde::Serialize;
 
 use super::attribution::{self, Attributed};
+pub use crate::model::FailureMethod;
 use crate::model::{Deployment, Incident, Revert};
 
-/// How a deployment is judged failed (`--failure-method`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum FailureMethod {
-    /// The latest deployment before an incident started, within `--failure-window`.
-    #[default]
-    Window,
-    /// Every deployment within `--failure-window` before an incident.
-    AnyInWindow,
-    /// The deployment the incident export names.
-    Linked,
-    /// Deployments rolled back, followed by a fix tag, or whose changes were reverted.
-    Rollback,
-    /// Deployments their CI/CD tool reported as failed.
-    Status,
-}
-
 impl FailureMethod {
-    /// Every method, in the order reports list them.
-    pub const ALL: [FailureMethod; 5] = [
-        FailureMethod::Window,
-        FailureMethod::AnyInWindow,
-        FailureMethod::Linked,
-        FailureMethod::Rollback,
-        FailureMethod::Status,
-    ];
-
-    /// The name users type and tables show.
-    pub fn name(self) -> &'static str {
-        match self {
-            FailureMethod::Window => "window",
-            FailureMethod::AnyInWindow => "any-in-window",
-            FailureMethod::Linked => "linked",
-            FailureMethod::Rollback => "rollback",
-            FailureMethod::Status => "status",
-        }
-    }
-
     /// Whether the method has what it needs to decide anything: a repository for `rollback`,
     /// incidents for the incident methods; `status` reads the deployment records alone.
     pub fn decides(self, has_repo: bool, has_incidents: bool) -> bool {
@@ -458,9 +421,9 @@ mod tests {
             })
             .collect();
         let fix = crate::glob::compile("*-hotfix").unwrap();
-        for &prior_m in &FailureMethod::ALL {
+        for &prior_m in FailureMethod::ALL {
             let prior = classify(prior_m, &deps, &incs, &[], Some(&fix), 4_000);
-            for &m in &FailureMethod::ALL {
+            for &m in FailureMethod::ALL {
                 let fresh = classify(m, &deps, &incs, &[], Some(&fix), 4_000);
                 let again = reclassify(m, &deps, &incs, &[], Some(&fix), 4_000, (&prior, prior_m));
                 assert_eq!(again.failed, fresh.failed, "{prior_m:?} -> {m:?}");

@@ -19,40 +19,13 @@ use serde::{Serialize, Serializer};
 use crate::benchmarks::survey::{self, Industry, Standing};
 use crate::benchmarks::{Better, Category, Profile};
 use crate::model::{Change, CommitTime, Deployment, Incident, Instant, MergeRequest, Revert};
+pub use crate::model::{FailureMethod, LeadTimeMethod, RestoreMethod};
 use crate::periods::{Period, PeriodSpec, period_of};
 use crate::time::Range;
 use crate::time::parse::Zone;
 use aggregate::DurationStats;
 use compare::Direction;
-pub use failure::{FailureMethod, Failures};
-
-/// How time to restore is measured (`--restore-time`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum RestoreMethod {
-    /// Incident start to resolution, per incident.
-    #[default]
-    Incident,
-    /// Failed deployment to recovery (DORA 2023+ failed deployment recovery time).
-    Deployment,
-}
-
-/// Where change lead time starts and ends (`--lead-time`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum LeadTimeMethod {
-    /// Each change's commit time to its first deployment (the git graph).
-    #[default]
-    Commit,
-    /// Merge request: first commit to merge (time to merge).
-    MrMerge,
-    /// Merge request: merge to the first deployment of the merge commit.
-    MrDeploy,
-    /// Merge request: first commit to the first deployment of the merge commit.
-    MrTotal,
-    /// Per deployment: the deployed commit's time to the deployment (CodePipeline's view).
-    Pipeline,
-}
+pub use failure::Failures;
 
 /// The baseline each metric is compared with (`--baseline`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -943,10 +916,8 @@ fn rows(p: &Period, c: &Cells, base: Option<&Cells>, missing: &[&str], opts: &Op
     r.baseline_value = base.and_then(days_per_week);
     out.push(r);
 
-    let name =
-        |v: Option<clap::builder::PossibleValue>| v.map(|v| v.get_name().to_owned()).unwrap_or_default();
-    let lead_method = name(clap::ValueEnum::to_possible_value(&opts.lead_time));
-    let restore_method = name(clap::ValueEnum::to_possible_value(&opts.restore));
+    let lead_method = opts.lead_time.name();
+    let restore_method = opts.restore.name();
     for (metric, method, stats, bstats) in [
         ("lead_time", lead_method, &c.lead, base.map(|b| &b.lead)),
         (

@@ -6,26 +6,8 @@
 use serde::Serialize;
 
 use crate::benchmarks::{self, Category};
+pub use crate::model::ReferenceMethod;
 use crate::model::{DeployStatus, DeploymentRecord, Incident, Instant, MergeRequest};
-
-/// A reference computation (`--reference`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReferenceMethod {
-    /// The common scripts against the GitLab REST API: successful `production` deployments
-    /// and merged merge requests whose `updated_at` is in the window, issues labelled
-    /// `incident` created in it, incidents 0-48 h after a deployment's `created_at`.
-    GitlabScript,
-}
-
-impl ReferenceMethod {
-    /// The name users type.
-    pub fn name(self) -> &'static str {
-        match self {
-            ReferenceMethod::GitlabScript => "gitlab-script",
-        }
-    }
-}
 
 /// One number of a reference computation.
 #[derive(Debug, Clone, PartialEq, Serialize)]

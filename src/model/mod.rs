@@ -1,7 +1,14 @@
 //! The normalized records that cross module boundaries. They carry no gix or polars types:
 //! the git module produces them, the report module writes them.
 
+mod choice;
+mod methods;
+
 use std::sync::Arc;
+
+pub use choice::Choice;
+pub(crate) use choice::choice;
+pub use methods::{FailureMethod, LeadTimeMethod, ReferenceMethod, RestoreMethod};
 
 use serde::Serialize;
 
@@ -49,15 +56,15 @@ impl Serialize for Sha {
     }
 }
 
-/// Which commit timestamp counts as a change's time (`--commit-time`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum CommitTime {
-    /// When the change was written (git's author date); the DORA default.
-    #[default]
-    Author,
-    /// When the commit was last rewritten (git's committer date: rebases, cherry-picks).
-    Committer,
+crate::model::choice! {
+    /// Which commit timestamp counts as a change's time (`--commit-time`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum CommitTime {
+        #[default]
+        Author = "author", "When the change was written (git's author date); the DORA default";
+        Committer = "committer",
+            "When the commit was last rewritten (git's committer date: rebases, cherry-picks)";
+    }
 }
 
 /// Where a deployment record came from and how its time was taken.

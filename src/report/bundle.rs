@@ -10,22 +10,17 @@ use super::write::{Format, encode_to};
 use crate::error::{Error, Result};
 use crate::metrics::Summary;
 
-/// What `--format` can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportFormat {
-    /// The terminal summary on stdout.
-    Table,
-    /// The four tables as CSV.
-    Csv,
-    /// The four tables as Parquet.
-    Parquet,
-    /// The four tables as JSON.
-    Json,
-    /// report.html.
-    Html,
-    /// dora.om and grafana-dashboard.json.
-    Openmetrics,
+crate::model::choice! {
+    /// What `--format` can ask for.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum ReportFormat {
+        Table = "table", "The terminal summary on stdout";
+        Csv = "csv", "The four tables as CSV";
+        Parquet = "parquet", "The four tables as Parquet";
+        Json = "json", "The four tables as JSON";
+        Html = "html", "report.html";
+        Openmetrics = "openmetrics", "dora.om and grafana-dashboard.json";
+    }
 }
 
 /// Everything a report's files are made from (the HTML page reads all of it). Records are

@@ -8,17 +8,15 @@ use super::table::{Table, Values};
 use crate::error::{Error, Result};
 use crate::time::rfc3339;
 
-/// A table file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// Comma-separated values with a header row, UTF-8, RFC 3339 times.
-    #[default]
-    Csv,
-    /// A JSON array of objects, one per row, with the same columns.
-    Json,
-    /// Apache Parquet with typed columns.
-    Parquet,
+crate::model::choice! {
+    /// A table file format.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum Format {
+        #[default]
+        Csv = "csv", "Comma-separated values with a header row, UTF-8, RFC 3339 times";
+        Json = "json", "A JSON array of objects, one per row, with the same columns";
+        Parquet = "parquet", "Apache Parquet with typed columns";
+    }
 }
 
 /// Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
