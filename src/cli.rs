@@ -10,7 +10,7 @@ use crate::exports::ExportFiles;
 use crate::git::{GitOptions, RepoInput, TagFilter};
 use crate::import::{Format as ExportFormat, ImportOptions, Zone};
 use crate::metrics::{Baseline, FailureMethod, LeadTimeMethod, Options as MetricOptions, RestoreMethod};
-use crate::model::{Choice, CommitTime};
+use crate::model::{Choice, CommitTime, LeadRule};
 use crate::periods::PeriodSpec;
 use crate::report::Format;
 use crate::time::{Bound, parse_bound};
@@ -368,8 +368,7 @@ impl ReportArgs {
             fix_tags,
             restore: self.restore_time,
             lead_time: self.lead_time,
-            include_merges: self.input.include_merges,
-            include_backlog: self.input.include_backlog,
+            lead_rule: self.input.lead_rule(),
             commit_time: self.input.commit_time,
             period,
             zone: (zone_name, zone),
@@ -454,13 +453,22 @@ impl InputArgs {
             git: GitOptions {
                 tags,
                 commit_time: self.commit_time,
-                include_merges: self.include_merges,
-                include_backlog: self.include_backlog,
+                lead: self.lead_rule(),
                 range: crate::time::Range { since, until },
                 collect_changes: true,
                 exports: None,
             },
         })
+    }
+}
+
+impl InputArgs {
+    /// Which changes count for lead time.
+    pub fn lead_rule(&self) -> LeadRule {
+        LeadRule {
+            include_merges: self.include_merges,
+            include_backlog: self.include_backlog,
+        }
     }
 }
 

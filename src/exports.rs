@@ -263,6 +263,7 @@ impl Exports {
                     rollback,
                     failed: Some(failed),
                     service: d.service.clone(),
+                    shipped: None,
                 });
             }
             if !failed {

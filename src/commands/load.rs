@@ -64,7 +64,8 @@ pub(crate) fn load(
         settings.git.exports = Some(std::sync::Arc::new(deployments));
     }
     settings.git.collect_changes = needs_changes;
-    let analysis = analyze_all(settings, progress)?;
+    let mut analysis = analyze_all(settings, progress)?;
+    crate::metrics::lead::deployment_columns(&mut analysis.deployments, settings.git.lead);
     Ok(Loaded {
         analysis,
         exports,

@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::GitError;
-use crate::model::{Change, CommitTime, Deployment, DeploymentKind, RepoQuality, Sha};
+use crate::model::{Change, CommitTime, Deployment, DeploymentKind, LeadRule, RepoQuality, Sha, Shipped};
 use crate::progress::Progress;
-use crate::stats::median_i64;
 use crate::time::Range;
 pub use tags::TagFilter;
 
@@ -23,10 +22,8 @@ pub struct GitOptions {
     pub tags: TagFilter,
     /// Which commit time is the change's time.
     pub commit_time: CommitTime,
-    /// Count merge commits as changes in statistics.
-    pub include_merges: bool,
-    /// Keep the first deployment's backlog in lead-time statistics.
-    pub include_backlog: bool,
+    /// Which changes count (merges), for the data-quality counts.
+    pub lead: LeadRule,
     /// Report deployments in this range.
     pub range: Range,
     /// Build per-change records (the `changes` table); counts and statistics are computed
@@ -328,25 +325,24 @@ fn attribute_records(
         let dep = candidates.get(rank);
         let backlog = rank == 0;
         let reported = dep.is_none_or(|d| in_range(d.time));
-        let mut leads = Vec::new();
-        let mut counted = 0u64;
+        let mut shipped = Vec::new();
         for &node in nodes.iter() {
             let i = node as usize;
             let is_merge = graph.dag.parents(i).len() > 1;
             let lead = dep.map(|d| d.time - change_time(i));
             if let Some(lead) = lead {
-                if !is_merge || opts.include_merges {
-                    counted += 1;
-                    if lead < 0 {
-                        quality.negative_lead_times += 1;
-                    } else if !backlog || opts.include_backlog {
-                        leads.push(lead);
-                    }
-                    if backlog {
-                        quality.backlog_changes += 1;
-                    }
+                if reported {
+                    shipped.push(Shipped {
+                        lead_seconds: lead,
+                        is_merge,
+                        backlog,
+                    });
                 }
-            } else if !is_merge || opts.include_merges {
+                if opts.lead.is_change(is_merge) {
+                    quality.negative_lead_times += u64::from(lead < 0);
+                    quality.backlog_changes += u64::from(backlog);
+                }
+            } else if opts.lead.is_change(is_merge) {
                 quality.undeployed_changes += 1;
             }
             let listed = opts.collect_changes
@@ -377,13 +373,14 @@ fn attribute_records(
                 environment: d.c.environment.clone(),
                 deployed_at: d.time,
                 kind: d.c.kind,
-                changes: Some(counted),
-                lead_time_median_seconds: median_i64(&mut leads),
-                lead_time_max_seconds: leads.iter().copied().max(),
+                changes: None,
+                lead_time_median_seconds: None,
+                lead_time_max_seconds: None,
                 previous_deployment: rank.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
                 rollback: first[d.node as usize] < rank as u32,
                 failed: d.c.failed,
                 service: d.c.service.clone(),
+                shipped: Some(shipped),
             });
         }
     }
@@ -397,13 +394,14 @@ fn attribute_records(
             environment: f.c.environment.clone(),
             deployed_at: f.time,
             kind: f.c.kind,
-            changes: Some(0),
+            changes: None,
             lead_time_median_seconds: None,
             lead_time_max_seconds: None,
             previous_deployment: before.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
             rollback: false,
             failed: Some(true),
             service: f.c.service.clone(),
+            shipped: Some(Vec::new()),
         });
     }
     let deployment_of = |node: u32| {

@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod attribution;
 pub mod compare;
 pub mod failure;
+pub mod lead;
 pub mod reference;
 #[cfg(test)]
 pub mod testutil;
@@ -18,7 +19,9 @@ use serde::{Serialize, Serializer};
 
 use crate::benchmarks::survey::{self, Industry, Standing};
 use crate::benchmarks::{Better, Category, Profile};
-use crate::model::{Change, CommitTime, Deployment, Incident, Instant, MergeRequest, Revert};
+use crate::model::{
+    Change, CommitTime, Deployment, Excluded, Incident, Instant, LeadRule, MergeRequest, Revert,
+};
 pub use crate::model::{FailureMethod, LeadTimeMethod, RestoreMethod};
 use crate::periods::{Period, PeriodSpec, period_of};
 use crate::time::Range;
@@ -94,10 +97,8 @@ pub struct Options {
     pub restore: RestoreMethod,
     /// Lead-time method.
     pub lead_time: LeadTimeMethod,
-    /// Count merge commits in lead time.
-    pub include_merges: bool,
-    /// Count the first deployment's backlog in lead time.
-    pub include_backlog: bool,
+    /// Which changes count for lead time.
+    pub lead_rule: LeadRule,
     /// Which commit time starts a change (for `pipeline`).
     pub commit_time: CommitTime,
     /// Period length.
@@ -545,8 +546,8 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, String> {
         "fix_tags": opts.fix_tags.as_ref().map(|(g, _)| g.clone()),
         "restore_time": opts.restore,
         "lead_time": opts.lead_time,
-        "include_merges": opts.include_merges,
-        "include_backlog": opts.include_backlog,
+        "include_merges": opts.lead_rule.include_merges,
+        "include_backlog": opts.lead_rule.include_backlog,
         "commit_time": opts.commit_time,
         "period": period_name(opts.period),
         "baseline": opts.baseline,
@@ -673,15 +674,13 @@ fn samples(
                 let (Some(t), Some(v)) = (c.deployed_at, c.lead_time_seconds) else {
                     continue;
                 };
-                if c.is_merge && !opts.include_merges {
-                    q.merge_commits += u64::from(in_range(t));
-                    continue;
+                let counted = u64::from(in_range(t));
+                match opts.lead_rule.excluded(c.is_merge, c.backlog, v) {
+                    Some(Excluded::Merge) => q.merge_commits += counted,
+                    Some(Excluded::Backlog) => q.backlog_changes += counted,
+                    Some(Excluded::Negative) => q.negative_lead_times += counted,
+                    None => s.lead.push((t, v)),
                 }
-                if c.backlog && !opts.include_backlog {
-                    q.backlog_changes += u64::from(in_range(t));
-                    continue;
-                }
-                push_lead(t, v, q, &mut s);
             }
         }
         LeadTimeMethod::Pipeline => {

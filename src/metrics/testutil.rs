@@ -28,6 +28,7 @@ pub fn deployment(name: &str, time: i64) -> Deployment {
         rollback: false,
         failed: None,
         service: None,
+        shipped: None,
     }
 }
 

@@ -2,11 +2,13 @@
 //! the git module produces them, the report module writes them.
 
 mod choice;
+mod lead;
 mod methods;
 
 use std::sync::Arc;
 
 pub use choice::Choice;
+pub use lead::{Excluded, LeadRule, Shipped};
 pub(crate) use choice::choice;
 pub use methods::{FailureMethod, LeadTimeMethod, ReferenceMethod, RestoreMethod};
 
@@ -146,6 +148,11 @@ pub struct Deployment {
     pub failed: Option<bool>,
     /// Service or application, when the export names one (tags name none).
     pub service: Option<String>,
+    /// What it shipped first, from the attribution; `None` without a repository. Not a
+    /// column: the engine turns it into `changes` and the lead-time columns
+    /// (`metrics::lead::deployment_columns`).
+    #[serde(skip)]
+    pub shipped: Option<Vec<Shipped>>,
 }
 
 /// A revert commit (`git revert`) and the deployments that shipped it and the reverted change.

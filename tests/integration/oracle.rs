@@ -11,12 +11,18 @@ use proptest::prelude::*;
 
 use crate::util::{HOUR, Repo, T0, git_in, ok};
 
+/// The attribution and the per-deployment lead-time columns, as the commands compute them.
+fn analyze_with(input: &RepoInput, opts: &GitOptions) -> RepoAnalysis {
+    let mut a = git::analyze(input, opts, &Progress::hidden()).expect("analyze");
+    dorascope::metrics::lead::deployment_columns(&mut a.deployments, opts.lead);
+    a
+}
+
 fn options() -> GitOptions {
     GitOptions {
         tags: TagFilter::new("v*", &[]).unwrap(),
         commit_time: CommitTime::Author,
-        include_merges: false,
-        include_backlog: false,
+        lead: Default::default(),
         range: Default::default(),
         collect_changes: true,
         exports: None,
@@ -28,7 +34,7 @@ pub fn analyze(path: &Path) -> RepoAnalysis {
         path: path.to_owned(),
         label: "fixture".into(),
     };
-    git::analyze(&input, &options(), &Progress::hidden()).expect("analyze")
+    analyze_with(&input, &options())
 }
 
 /// Deployment order and shipped sets according to git alone.
@@ -275,10 +281,10 @@ fn committer_time_option() {
         path: r.path.clone(),
         label: "x".into(),
     };
-    let author = git::analyze(&input, &opts, &Progress::hidden()).unwrap();
+    let author = analyze_with(&input, &opts);
     opts.commit_time = CommitTime::Committer;
-    opts.include_backlog = true;
-    let committer = git::analyze(&input, &opts, &Progress::hidden()).unwrap();
+    opts.lead.include_backlog = true;
+    let committer = analyze_with(&input, &opts);
     let lead = |a: &RepoAnalysis| a.changes.iter().find(|c| c.sha == c2).unwrap().lead_time_seconds;
     assert_eq!(lead(&author), Some(5 * HOUR));
     assert_eq!(lead(&committer), Some(HOUR));
