@@ -53,9 +53,23 @@ mod tests {
         let mut all = d.clone();
         deployment_columns(&mut d, LeadRule::default());
         // Backlog: counted as changes, no lead-time statistics.
-        assert_eq!((d[0].changes, d[0].lead_time_median_seconds, d[0].lead_time_max_seconds), (Some(2), None, None));
+        assert_eq!(
+            (
+                d[0].changes,
+                d[0].lead_time_median_seconds,
+                d[0].lead_time_max_seconds
+            ),
+            (Some(2), None, None)
+        );
         // The merge is no change; the negative lead time counts as a change but not in the statistics.
-        assert_eq!((d[1].changes, d[1].lead_time_median_seconds, d[1].lead_time_max_seconds), (Some(4), Some(20), Some(40)));
+        assert_eq!(
+            (
+                d[1].changes,
+                d[1].lead_time_median_seconds,
+                d[1].lead_time_max_seconds
+            ),
+            (Some(4), Some(20), Some(40))
+        );
         assert!(d.iter().all(|x| x.shipped.is_none()));
         // No list (no repository): columns left as they were.
         assert_eq!(d[2].changes, None);
@@ -64,7 +78,17 @@ mod tests {
             include_backlog: true,
         };
         deployment_columns(&mut all, rule);
-        assert_eq!((all[0].changes, all[0].lead_time_median_seconds), (Some(2), Some(20)));
-        assert_eq!((all[1].changes, all[1].lead_time_median_seconds, all[1].lead_time_max_seconds), (Some(5), Some(30), Some(99)));
+        assert_eq!(
+            (all[0].changes, all[0].lead_time_median_seconds),
+            (Some(2), Some(20))
+        );
+        assert_eq!(
+            (
+                all[1].changes,
+                all[1].lead_time_median_seconds,
+                all[1].lead_time_max_seconds
+            ),
+            (Some(5), Some(30), Some(99))
+        );
     }
 }

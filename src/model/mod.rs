@@ -8,8 +8,8 @@ mod methods;
 use std::sync::Arc;
 
 pub use choice::Choice;
-pub use lead::{Excluded, LeadRule, Shipped};
 pub(crate) use choice::choice;
+pub use lead::{Excluded, LeadRule, Shipped};
 pub use methods::{FailureMethod, LeadTimeMethod, ReferenceMethod, RestoreMethod};
 
 use serde::Serialize;

@@ -1,0 +1,209 @@
+//! What the engine answers: the [`Summary`] (summary.json) with its rows, failure-rate
+//! comparison, data quality and industry standing, and the per-record decisions ([`Outcome`]).
+
+use serde::{Serialize, Serializer};
+
+use super::compare::Direction;
+use super::*;
+use crate::benchmarks::Category;
+use crate::benchmarks::survey::Standing;
+
+pub(super) fn rfc<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::time::rfc3339(*t))
+}
+
+impl MetricRow {
+    /// A row without a value: the period (label, start, end, partial), the metric, its
+    /// method and unit, everything else empty.
+    pub fn blank(
+        (period, start, end, partial): (String, i64, i64, bool),
+        metric: &'static str,
+        method: String,
+        unit: &'static str,
+    ) -> MetricRow {
+        MetricRow {
+            period,
+            start,
+            end,
+            partial,
+            metric,
+            method,
+            unit,
+            value: None,
+            sample_size: 0,
+            numerator: None,
+            denominator: None,
+            interval_low: None,
+            interval_high: None,
+            p75: None,
+            p90: None,
+            p95: None,
+            mean: None,
+            category: None,
+            survey_answer: None,
+            baseline_value: None,
+            change: None,
+            direction: None,
+            significant: None,
+            warning: None,
+        }
+    }
+}
+
+/// One metric in one period: a row of the per-period table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricRow {
+    /// Period label (`2024-05`), or `all` for the whole range.
+    pub period: String,
+    /// Period start.
+    #[serde(serialize_with = "rfc")]
+    pub start: i64,
+    /// Period end (exclusive).
+    #[serde(serialize_with = "rfc")]
+    pub end: i64,
+    /// The range cuts the period short.
+    pub partial: bool,
+    /// Metric name.
+    pub metric: &'static str,
+    /// Method or statistic (`median`, `window`, ...).
+    pub method: String,
+    /// Unit of `value`.
+    pub unit: &'static str,
+    /// The value; `None` without data.
+    pub value: Option<f64>,
+    /// Values or deployments behind it.
+    pub sample_size: u64,
+    /// Ratio numerator.
+    pub numerator: Option<u64>,
+    /// Ratio denominator.
+    pub denominator: Option<u64>,
+    /// 95% interval (Wilson for ratios, bootstrap or order statistics for medians).
+    pub interval_low: Option<f64>,
+    /// Upper end of the interval.
+    pub interval_high: Option<f64>,
+    /// 75th percentile (durations).
+    pub p75: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Benchmark category.
+    pub category: Option<Category>,
+    /// The DORA survey answer this value corresponds to.
+    pub survey_answer: Option<&'static str>,
+    /// The baseline's value.
+    pub baseline_value: Option<f64>,
+    /// value − baseline.
+    pub change: Option<f64>,
+    /// better / worse / same, for this metric's direction.
+    pub direction: Option<Direction>,
+    /// Whether the change is beyond noise (see `compare`).
+    pub significant: Option<bool>,
+    /// Why the cell deserves caution (small sample).
+    pub warning: Option<String>,
+}
+
+/// The failure rate under one method, for side-by-side comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MethodRate {
+    /// Method name.
+    pub method: &'static str,
+    /// Failed deployments.
+    pub failed: u64,
+    /// Deployments.
+    pub deployments: u64,
+    /// failed / deployments.
+    pub rate: Option<f64>,
+}
+
+/// Counts that make the numbers partial or doubtful, over the reported range.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Quality {
+    /// Successful deployments in range.
+    pub deployments: u64,
+    /// Deployment runs their tool reported failed, in range.
+    pub failed_runs: u64,
+    /// Changes left out of lead time as the first deployment's backlog.
+    pub backlog_changes: u64,
+    /// Changes left out for a negative lead time (clock skew).
+    pub negative_lead_times: u64,
+    /// Merge commits left out of lead time.
+    pub merge_commits: u64,
+    /// Incidents started in range.
+    pub incidents: u64,
+    /// Of them, still open (no resolution): counted, not in restore statistics.
+    pub open_incidents: u64,
+    /// Of them, attributed to no deployment, by reason.
+    pub unattributed_incidents: Vec<(String, u64)>,
+    /// Failed deployments not recovered by the end of the data.
+    pub unrecovered_deployments: u64,
+    /// Merge requests without their first commit's time (needs the commits export).
+    pub merge_requests_without_first_commit: u64,
+    /// Merged merge requests whose merge commit no deployment has shipped.
+    pub merge_requests_not_deployed: u64,
+    /// Export records skipped as bad (lenient mode), over all files.
+    pub skipped_records: u64,
+    /// Export deployments whose commit is not in any repository given.
+    pub unresolved_deployments: u64,
+}
+
+/// Where the team stands in an industry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndustryStanding {
+    /// Industry key.
+    pub industry: String,
+    /// Industry name.
+    pub name: String,
+    /// Data source.
+    pub source: String,
+    /// Per metric, and overall when all four are known.
+    pub standings: Vec<Standing>,
+}
+
+/// The engine's result: what `summary.json` holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// dorascope version.
+    pub version: &'static str,
+    /// Range start.
+    #[serde(serialize_with = "rfc")]
+    pub since: i64,
+    /// Range end (exclusive).
+    #[serde(serialize_with = "rfc")]
+    pub until: i64,
+    /// Time zone of periods.
+    pub timezone: String,
+    /// Methods and settings.
+    pub settings: serde_json::Value,
+    /// The baseline range, if any.
+    pub baseline: Option<(String, String)>,
+    /// Benchmark profile name, title and source.
+    pub benchmark: (String, String, String),
+    /// Each metric over the whole range.
+    pub overall: Vec<MetricRow>,
+    /// Each metric per period.
+    pub periods: Vec<MetricRow>,
+    /// The failure rate under every method, over the whole range.
+    pub failure_methods: Vec<MethodRate>,
+    /// Industry comparison.
+    pub industry: Option<IndustryStanding>,
+    /// Data quality.
+    pub data_quality: Quality,
+    /// Metrics the inputs cannot give, and why.
+    pub unavailable: Vec<String>,
+    /// A reference computation (`--reference`), when asked for.
+    pub reference: Option<reference::Reference>,
+}
+
+/// The engine's full output: the summary and the per-record decisions behind it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Numbers.
+    pub summary: Summary,
+    /// Failure decisions per deployment and attribution per incident.
+    pub failures: Failures,
+    /// Rework decision per deployment.
+    pub unplanned: Vec<Option<String>>,
+}
