@@ -378,6 +378,7 @@ impl ReportArgs {
             benchmark,
             industry,
             seed: crate::stats::BOOTSTRAP_SEED,
+            team: self.team.clone(),
         })
     }
 }

@@ -62,7 +62,7 @@ pub(crate) fn files(
         has_repo: loaded.has_repo,
     };
     let bar = progress.spinner("computing metrics");
-    let mut outcome = metrics::compute(inputs, &options).map_err(Error::Input)?;
+    let mut outcome = metrics::compute(inputs, &options).map_err(|e| Error::Input(e.to_string()))?;
     if let (Some(method), Some(since), Some(until)) = (args.reference, options.since, options.until) {
         let refs = metrics::reference::RefInputs {
             deployments: &loaded.exports.deployments,
@@ -73,9 +73,6 @@ pub(crate) fn files(
             Some(metrics::reference::compute(method, refs, since, until).map_err(Error::Usage)?);
     }
     bar.finish_and_clear();
-    if let (Some(team), Some(settings)) = (&args.team, outcome.summary.settings.as_object_mut()) {
-        settings.insert("team".into(), team.as_str().into());
-    }
     for u in &outcome.summary.unavailable {
         progress.warn(u);
     }

@@ -97,6 +97,8 @@ pub struct Options {
     pub industry: Option<Industry>,
     /// Bootstrap seed.
     pub seed: u64,
+    /// The team the report is about (`--team`), echoed in the summary's settings.
+    pub team: Option<String>,
 }
 
 /// The records the engine measures. Deployments include failed tool runs (`failed = Some(true)`).

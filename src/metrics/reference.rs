@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::benchmarks::{self, Category};
+use crate::model::Metric;
 pub use crate::model::ReferenceMethod;
 use crate::model::{DeployStatus, DeploymentRecord, Incident, Instant, MergeRequest};
 
@@ -13,7 +14,7 @@ use crate::model::{DeployStatus, DeploymentRecord, Incident, Instant, MergeReque
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReferenceRow {
     /// Metric name, as in the per-period table.
-    pub metric: &'static str,
+    pub metric: Metric,
     /// How the script computes it, in a phrase.
     pub definition: &'static str,
     /// Unit of `value`.
@@ -72,8 +73,8 @@ pub fn compute(
         return Err("the reference window is empty: --until must be after --since".into());
     }
     let profile = benchmarks::profile("four-tier")?;
-    let category = |key: &str, v: Option<f64>| {
-        let t = profile.metrics.get(key)?;
+    let category = |metric: Metric, v: Option<f64>| {
+        let t = profile.metrics.get(metric.profile_key()?)?;
         t.categorize(v?)
     };
     match method {
@@ -159,44 +160,44 @@ pub fn compute(
             let (lead_median, restore_median) = (median(&mut lead), median(&mut restore));
             let rows = vec![
                 ReferenceRow {
-                    metric: "deployment_frequency",
+                    metric: Metric::DeploymentFrequency,
                     definition: "successful deployments to production with updated_at in the window / days",
                     unit: "per day",
                     value: Some(frequency),
                     sample_size: total,
                     numerator: None,
                     denominator: None,
-                    category: category("deployment_frequency_per_day", Some(frequency)),
+                    category: category(Metric::DeploymentFrequency, Some(frequency)),
                 },
                 ReferenceRow {
-                    metric: "lead_time",
+                    metric: Metric::LeadTime,
                     definition: "median of merged_at - oldest commit created_at over merged merge requests with updated_at in the window",
                     unit: "seconds",
                     value: lead_median,
                     sample_size: lead_n,
                     numerator: None,
                     denominator: None,
-                    category: category("lead_time_seconds", lead_median),
+                    category: category(Metric::LeadTime, lead_median),
                 },
                 ReferenceRow {
-                    metric: "time_to_restore",
+                    metric: Metric::TimeToRestore,
                     definition: "median of closed_at - created_at over closed issues labelled incident created in the window",
                     unit: "seconds",
                     value: restore_median,
                     sample_size: restore_n,
                     numerator: None,
                     denominator: None,
-                    category: category("time_to_restore_seconds", restore_median),
+                    category: category(Metric::TimeToRestore, restore_median),
                 },
                 ReferenceRow {
-                    metric: "change_failure_rate",
+                    metric: Metric::ChangeFailureRate,
                     definition: "deployments (as above) with an issue labelled incident created 0-48 h after the deployment's created_at / deployments",
                     unit: "ratio",
                     value: rate,
                     sample_size: total,
                     numerator: Some(failed),
                     denominator: Some(total),
-                    category: category("change_failure_rate", rate),
+                    category: category(Metric::ChangeFailureRate, rate),
                 },
             ];
             Ok(Reference {
@@ -283,7 +284,7 @@ mod tests {
     }
 
     fn value(r: &Reference, metric: &str) -> Option<f64> {
-        r.rows.iter().find(|x| x.metric == metric).unwrap().value
+        r.rows.iter().find(|x| x.metric.name() == metric).unwrap().value
     }
 
     /// Worked by hand: window 2024-03-01 .. 2024-03-11 (10 days, both ends inclusive).
@@ -407,7 +408,11 @@ mod tests {
         assert_eq!(value(&r, "lead_time"), Some(3.5 * 3600.0));
         // Issues 10 and 14 closed, created in the window: 3 h and 2 h.
         assert_eq!(value(&r, "time_to_restore"), Some(2.5 * 3600.0));
-        let cfr = r.rows.iter().find(|x| x.metric == "change_failure_rate").unwrap();
+        let cfr = r
+            .rows
+            .iter()
+            .find(|x| x.metric == Metric::ChangeFailureRate)
+            .unwrap();
         assert_eq!((cfr.numerator, cfr.denominator), (Some(2), Some(3)));
         assert_eq!(cfr.category, Some(Category::Low));
         assert!(

@@ -1,10 +1,12 @@
 //! From samples to rows: what each range holds ([`Cells`]), and the per-metric rows with
 //! their benchmark category, survey answer and comparison with the baseline.
 
-use super::aggregate::DurationStats;
-use super::*;
+use super::aggregate::{self, DurationStats};
+use super::samples::Samples;
+use super::{IndustryStanding, MetricRow, Options, compare, instant};
 use crate::benchmarks::Better;
 use crate::benchmarks::survey::{self, Industry};
+use crate::model::Metric;
 use crate::periods::{Period, period_of};
 
 /// What one range holds, before it becomes rows.
@@ -70,26 +72,12 @@ pub(super) fn measure(s: &Samples, ranges: &[Period], seed: u64) -> Vec<Cells> {
 /// Days in an average Gregorian month.
 pub(super) const MONTH_DAYS: f64 = 30.436_875;
 
-pub(super) fn better_of(metric: &str) -> Better {
-    match metric {
-        "deployment_frequency"
-        | "deployments_per_week"
-        | "deployments_per_month"
-        | "deployment_days_per_week" => Better::Higher,
-        _ => Better::Lower,
+fn better_of(metric: Metric) -> Better {
+    if metric.higher_is_better() {
+        Better::Higher
+    } else {
+        Better::Lower
     }
-}
-
-/// The benchmark profile's key for a metric, if profiles categorize it.
-pub fn profile_key(metric: &str) -> Option<&'static str> {
-    Some(match metric {
-        "deployment_frequency" => "deployment_frequency_per_day",
-        "lead_time" => "lead_time_seconds",
-        "time_to_restore" => "time_to_restore_seconds",
-        "change_failure_rate" => "change_failure_rate",
-        "deployment_rework_rate" => "deployment_rework_rate",
-        _ => return None,
-    })
 }
 
 pub(super) fn small(n: u64) -> Option<String> {
@@ -102,10 +90,10 @@ pub(super) fn rows(
     p: &Period,
     c: &Cells,
     base: Option<&Cells>,
-    missing: &[&str],
+    missing: &[Metric],
     opts: &Options,
 ) -> Vec<MetricRow> {
-    let row = |metric: &'static str, method: String, unit: &'static str| {
+    let row = |metric: Metric, method: String, unit: &'static str| {
         MetricRow::blank(
             (p.label.clone(), p.start.timestamp(), p.end.timestamp(), p.partial),
             metric,
@@ -117,9 +105,9 @@ pub(super) fn rows(
     let mut out = Vec::new();
 
     for (metric, scale, unit) in [
-        ("deployment_frequency", 1.0, "per day"),
-        ("deployments_per_week", 7.0, "per week"),
-        ("deployments_per_month", MONTH_DAYS, "per month"),
+        (Metric::DeploymentFrequency, 1.0, "per day"),
+        (Metric::DeploymentsPerWeek, 7.0, "per week"),
+        (Metric::DeploymentsPerMonth, MONTH_DAYS, "per month"),
     ] {
         let mut r = row(metric, "count / days".into(), unit);
         r.value = per(c, scale);
@@ -129,14 +117,14 @@ pub(super) fn rows(
             r.baseline_value = per(b, scale);
             r.significant = compare::counts_differ(c.deployments, c.days, b.deployments, b.days);
         }
-        if metric == "deployment_frequency" {
+        if metric == Metric::DeploymentFrequency {
             r.survey_answer = r.value.map(|v| survey::deployment_frequency(v).label);
             r.warning = small(c.deployments);
         }
         out.push(r);
     }
     let mut r = row(
-        "deployment_days_per_week",
+        Metric::DeploymentDaysPerWeek,
         "distinct local days / weeks".into(),
         "days per week",
     );
@@ -151,9 +139,9 @@ pub(super) fn rows(
     let lead_method = opts.lead_time.name();
     let restore_method = opts.restore.name();
     for (metric, method, stats, bstats) in [
-        ("lead_time", lead_method, &c.lead, base.map(|b| &b.lead)),
+        (Metric::LeadTime, lead_method, &c.lead, base.map(|b| &b.lead)),
         (
-            "time_to_restore",
+            Metric::TimeToRestore,
             restore_method,
             &c.restore,
             base.map(|b| &b.restore),
@@ -181,13 +169,13 @@ pub(super) fn rows(
 
     for (metric, method, (x, n), bx) in [
         (
-            "change_failure_rate",
+            Metric::ChangeFailureRate,
             opts.failure.name().to_owned(),
             c.failed,
             base.map(|b| b.failed),
         ),
         (
-            "deployment_rework_rate",
+            Metric::DeploymentReworkRate,
             "unplanned / deployments".to_owned(),
             c.rework,
             base.map(|b| b.rework),
@@ -221,7 +209,7 @@ pub(super) fn rows(
             };
             continue;
         }
-        if let Some(key) = profile_key(r.metric) {
+        if let Some(key) = r.metric.profile_key() {
             r.category = opts
                 .benchmark
                 .metrics
@@ -239,30 +227,30 @@ pub(super) fn rows(
 }
 
 pub(super) fn industry_standing(ind: &Industry, overall: &[MetricRow]) -> IndustryStanding {
-    let value = |m: &str| overall.iter().find(|r| r.metric == m).and_then(|r| r.value);
+    let value = |m: Metric| overall.iter().find(|r| r.metric == m).and_then(|r| r.value);
     let mut standings = Vec::new();
-    if let Some(v) = value("lead_time") {
+    if let Some(v) = value(Metric::LeadTime) {
         standings.push(survey::standing(
             "leadtime",
             survey::answer_score(survey::duration(v)),
             ind.leadtime,
         ));
     }
-    if let Some(v) = value("deployment_frequency") {
+    if let Some(v) = value(Metric::DeploymentFrequency) {
         standings.push(survey::standing(
             "deployfreq",
             survey::answer_score(survey::deployment_frequency(v)),
             ind.deployfreq,
         ));
     }
-    if let Some(v) = value("change_failure_rate") {
+    if let Some(v) = value(Metric::ChangeFailureRate) {
         standings.push(survey::standing(
             "changefailure",
             survey::rate_score(v),
             ind.changefailure,
         ));
     }
-    if let Some(v) = value("time_to_restore") {
+    if let Some(v) = value(Metric::TimeToRestore) {
         standings.push(survey::standing(
             "failurerecovery",
             survey::answer_score(survey::duration(v)),

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::*;
+use super::{Failures, Inputs, LeadTimeMethod, Options, Quality, RestoreMethod, day_number, failure};
 use crate::model::{Change, CommitTime, Excluded};
 use crate::time::Range;
 
@@ -19,19 +19,20 @@ pub(super) struct Samples {
     pub(super) rework: Vec<(i64, bool)>,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The samples of every metric under the chosen methods, and the data-quality counts over
+/// the reported range `since..until` met on the way.
 pub(super) fn samples(
     inputs: Inputs<'_>,
     opts: &Options,
     failures: &Failures,
     unplanned: &[Option<String>],
     (since, until): (i64, i64),
-    q: &mut Quality,
-    missing: &mut Vec<(&'static str, String)>,
-) -> Samples {
+) -> (Samples, Quality) {
     let in_range = |t: i64| Range::new(since, until).contains(t);
     let d = inputs.deployments;
     let mut s = Samples::default();
+    let mut quality = Quality::default();
+    let q = &mut quality;
     let line = &failures.timeline;
     for &i in line {
         s.deploys
@@ -93,12 +94,6 @@ pub(super) fn samples(
             }
         }
         LeadTimeMethod::MrMerge | LeadTimeMethod::MrDeploy | LeadTimeMethod::MrTotal => {
-            if inputs.merge_requests.is_empty() {
-                missing.push((
-                    "lead_time",
-                    "the merge-request methods need --merge-requests".into(),
-                ));
-            }
             let deployed: HashMap<String, i64> = inputs
                 .changes
                 .iter()
@@ -186,5 +181,5 @@ pub(super) fn samples(
             }
         }
     }
-    s
+    (s, quality)
 }

@@ -4,9 +4,10 @@
 use serde::{Serialize, Serializer};
 
 use super::compare::Direction;
-use super::*;
+use super::{Baseline, Failures, reference};
 use crate::benchmarks::Category;
 use crate::benchmarks::survey::Standing;
+use crate::model::{CommitTime, FailureMethod, LeadRule, LeadTimeMethod, Metric, RestoreMethod};
 
 pub(super) fn rfc<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::time::rfc3339(*t))
@@ -17,7 +18,7 @@ impl MetricRow {
     /// method and unit, everything else empty.
     pub fn blank(
         (period, start, end, partial): (String, i64, i64, bool),
-        metric: &'static str,
+        metric: Metric,
         method: String,
         unit: &'static str,
     ) -> MetricRow {
@@ -64,7 +65,7 @@ pub struct MetricRow {
     /// The range cuts the period short.
     pub partial: bool,
     /// Metric name.
-    pub metric: &'static str,
+    pub metric: Metric,
     /// Method or statistic (`median`, `window`, ...).
     pub method: String,
     /// Unit of `value`.
@@ -108,8 +109,8 @@ pub struct MetricRow {
 /// The failure rate under one method, for side-by-side comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MethodRate {
-    /// Method name.
-    pub method: &'static str,
+    /// Method.
+    pub method: FailureMethod,
     /// Failed deployments.
     pub failed: u64,
     /// Deployments.
@@ -176,7 +177,7 @@ pub struct Summary {
     /// Time zone of periods.
     pub timezone: String,
     /// Methods and settings.
-    pub settings: serde_json::Value,
+    pub settings: Methods,
     /// The baseline range, if any.
     pub baseline: Option<(String, String)>,
     /// Benchmark profile name, title and source.
@@ -195,6 +196,67 @@ pub struct Summary {
     pub unavailable: Vec<String>,
     /// A reference computation (`--reference`), when asked for.
     pub reference: Option<reference::Reference>,
+}
+
+/// The methods and settings a summary was computed with: summary.json's `settings`,
+/// provenance.json's `methods`. Fields in alphabetical order, the order those files have
+/// always listed them in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Methods {
+    /// `--baseline`.
+    pub baseline: Baseline,
+    /// How median intervals are resampled.
+    pub bootstrap: Bootstrap,
+    /// `--commit-time`.
+    pub commit_time: CommitTime,
+    /// `--failure-method`.
+    pub failure_method: FailureMethod,
+    /// `--failure-window`, seconds.
+    pub failure_window_seconds: i64,
+    /// `--fix-tags` as typed.
+    pub fix_tags: Option<String>,
+    /// `--include-backlog`.
+    pub include_backlog: bool,
+    /// `--include-merges`.
+    pub include_merges: bool,
+    /// `--lead-time`.
+    pub lead_time: LeadTimeMethod,
+    /// What "median" means.
+    pub median: &'static str,
+    /// Cells with fewer values carry a small-sample warning.
+    pub min_sample: usize,
+    /// `--period` as a name (`month`, `30d`).
+    pub period: String,
+    /// What the percentiles mean.
+    pub quantiles: &'static str,
+    /// `--restore-time`.
+    pub restore_time: RestoreMethod,
+    /// `--team`, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+}
+
+impl Methods {
+    /// Which changes counted for lead time.
+    pub fn lead_rule(&self) -> LeadRule {
+        LeadRule {
+            include_merges: self.include_merges,
+            include_backlog: self.include_backlog,
+        }
+    }
+}
+
+/// The bootstrap behind median intervals (fields in alphabetical order, as written).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bootstrap {
+    /// Above this many values the interval comes from order statistics instead.
+    pub above: usize,
+    /// Resamples.
+    pub resamples: usize,
+    /// Seed.
+    pub seed: u64,
+    /// The method above `above`.
+    pub then: &'static str,
 }
 
 /// The engine's full output: the summary and the per-record decisions behind it.

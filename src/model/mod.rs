@@ -4,6 +4,7 @@
 mod choice;
 mod lead;
 mod methods;
+mod metric;
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ pub use choice::Choice;
 pub(crate) use choice::choice;
 pub use lead::{Excluded, LeadRule, Shipped};
 pub use methods::{FailureMethod, LeadTimeMethod, ReferenceMethod, RestoreMethod};
+pub use metric::Metric;
 
 use serde::Serialize;
 

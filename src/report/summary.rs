@@ -1,5 +1,6 @@
 //! A short human-readable overview of deployments for the terminal (the demo's output).
 
+use crate::model::Metric;
 use std::fmt::Write as _;
 
 use crate::model::{Change, Deployment};
@@ -161,17 +162,16 @@ pub fn quality_lines(s: &crate::metrics::Summary) -> Vec<String> {
 }
 
 /// A metric's name as people read it.
-pub fn metric_label(metric: &str) -> &str {
+pub fn metric_label(metric: Metric) -> &'static str {
     match metric {
-        "deployment_frequency" => "deployment frequency",
-        "deployments_per_week" => "deployments per week",
-        "deployments_per_month" => "deployments per month",
-        "deployment_days_per_week" => "deployment days/week",
-        "lead_time" => "lead time (median)",
-        "time_to_restore" => "time to restore (median)",
-        "change_failure_rate" => "change failure rate",
-        "deployment_rework_rate" => "deployment rework rate",
-        m => m,
+        Metric::DeploymentFrequency => "deployment frequency",
+        Metric::DeploymentsPerWeek => "deployments per week",
+        Metric::DeploymentsPerMonth => "deployments per month",
+        Metric::DeploymentDaysPerWeek => "deployment days/week",
+        Metric::LeadTime => "lead time (median)",
+        Metric::TimeToRestore => "time to restore (median)",
+        Metric::ChangeFailureRate => "change failure rate",
+        Metric::DeploymentReworkRate => "deployment rework rate",
     }
 }
 
@@ -226,11 +226,11 @@ pub fn metrics_text(
         "metric", "value", "category", "vs baseline", "n"
     );
     for r in &s.overall {
-        if matches!(r.metric, "deployments_per_week" | "deployments_per_month") {
+        if matches!(r.metric, Metric::DeploymentsPerWeek | Metric::DeploymentsPerMonth) {
             continue;
         }
         let name = match r.metric {
-            "deployment_days_per_week" => "  deployment days/week",
+            Metric::DeploymentDaysPerWeek => "  deployment days/week",
             m => metric_label(m),
         };
         let cat = category_text(r.category, 9, color);

@@ -253,7 +253,7 @@ pub fn periods_table(rows: &[MetricRow]) -> Table {
                 "partial",
                 Values::Bool(rows.iter().map(|r| Some(r.partial)).collect()),
             ),
-            col("metric", st(&|r| Some(r.metric.to_owned()))),
+            col("metric", st(&|r| Some(r.metric.name().to_owned()))),
             col("method", st(&|r| Some(r.method.clone()))),
             col("unit", st(&|r| Some(r.unit.to_owned()))),
             col("value", fl(&|r| r.value)),

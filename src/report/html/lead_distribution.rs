@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::selection::Counted;
 use super::{HtmlInput, thresholds};
 use crate::benchmarks::Profile;
+use crate::model::Metric;
 use crate::report::charts;
 use crate::report::markup::escape;
 
@@ -21,16 +22,12 @@ pub(super) fn lead_distribution(o: &mut String, input: &HtmlInput<'_>, profile: 
         }
     }
     o.push_str("<section>\n<h2>Change lead time distribution</h2>\n");
-    let method = s
-        .settings
-        .get("lead_time")
-        .and_then(|v| v.as_str())
-        .unwrap_or("commit");
+    let method = s.settings.lead_time.name();
     if total == 0 {
         o.push_str("<p class=\"empty\">No change with a lead time in the range (lead times need a repository).</p>\n</section>\n");
         return;
     }
-    let overall = s.overall.iter().find(|r| r.metric == "lead_time");
+    let overall = s.overall.iter().find(|r| r.metric == Metric::LeadTime);
     // The overall row's median and p90 describe these very changes only under `commit`.
     let markers: Vec<(&str, f64)> = match overall {
         Some(r) if method == "commit" => [("median", r.value), ("p90", r.p90)]
@@ -54,7 +51,7 @@ pub(super) fn lead_distribution(o: &mut String, input: &HtmlInput<'_>, profile: 
     o.push_str(&charts::lead_histogram(
         &counts,
         &markers,
-        thresholds(profile, "lead_time"),
+        thresholds(profile, Metric::LeadTime),
     ));
     o.push_str("\n</figure>\n</section>\n");
 }

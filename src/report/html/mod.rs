@@ -9,6 +9,7 @@ use super::markup::escape;
 use super::summary::{human_duration, unit_text};
 use crate::benchmarks::{Profile, Thresholds};
 use crate::metrics::{MetricRow, Summary};
+use crate::model::Metric;
 use crate::model::{Change, Deployment, Incident, Sha};
 use crate::time::rfc3339;
 
@@ -115,7 +116,7 @@ fn day(t: i64) -> String {
 
 /// `--team`, as the summary's settings record it.
 fn team(s: &Summary) -> Option<&str> {
-    s.settings.get("team").and_then(|t| t.as_str())
+    s.settings.team.as_deref()
 }
 
 /// A value in the row's unit, `–` when missing or not a number (the terminal summary's
@@ -129,8 +130,8 @@ fn value_text(r: &MetricRow) -> String {
     shown(r, r.value)
 }
 
-fn thresholds<'p>(profile: Option<&'p Profile>, metric: &str) -> Option<&'p Thresholds> {
-    let key = crate::metrics::profile_key(metric)?;
+fn thresholds(profile: Option<&Profile>, metric: Metric) -> Option<&Thresholds> {
+    let key = metric.profile_key()?;
     profile?.metrics.get(key)
 }
 

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::{shown, value_text};
 use crate::metrics::{MetricRow, Summary};
+use crate::model::Metric;
 use crate::report::charts;
 use crate::report::markup::escape;
 use crate::report::summary::{change_text, metric_label, unit_text};
@@ -31,7 +32,7 @@ fn interval_text(r: &MetricRow) -> String {
 pub(super) fn overview(o: &mut String, s: &Summary) {
     o.push_str("<section>\n<h2>Summary</h2>\n<table>\n<thead><tr><th>metric</th><th class=\"num\">value</th><th>95% interval</th><th>category</th><th class=\"num\">baseline</th><th>vs baseline</th><th class=\"num\">n</th><th>note</th></tr></thead>\n<tbody>\n");
     for r in &s.overall {
-        if matches!(r.metric, "deployments_per_week" | "deployments_per_month") {
+        if matches!(r.metric, Metric::DeploymentsPerWeek | Metric::DeploymentsPerMonth) {
             continue;
         }
         let baseline = shown(r, r.baseline_value);
@@ -55,13 +56,13 @@ pub(super) fn overview(o: &mut String, s: &Summary) {
     }
     o.push_str("</tbody>\n</table>\n");
     o.push_str("<h3>Change failure rate by method</h3>\n<table class=\"narrow\">\n<thead><tr><th>method</th><th class=\"num\">failed</th><th class=\"num\">deployments</th><th class=\"num\">rate</th></tr></thead>\n<tbody>\n");
-    let chosen = s.settings.get("failure_method").and_then(|v| v.as_str());
+    let chosen = s.settings.failure_method;
     for m in &s.failure_methods {
-        let mark = if chosen == Some(m.method) { " (chosen)" } else { "" };
+        let mark = if chosen == m.method { " (chosen)" } else { "" };
         let _ = writeln!(
             o,
             "<tr><td>{}{mark}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(m.method),
+            escape(m.method.name()),
             m.failed,
             m.deployments,
             m.rate

@@ -6,10 +6,11 @@ use std::fmt::Write as _;
 use super::trends::TREND_METRICS;
 use super::{PERIOD_ROWS, value_text};
 use crate::metrics::{MetricRow, Summary};
+use crate::model::Metric;
 use crate::report::markup::escape;
 
 pub(super) fn period_table(o: &mut String, s: &Summary) {
-    let mut by_period: BTreeMap<(i64, &str), BTreeMap<&str, &MetricRow>> = BTreeMap::new();
+    let mut by_period: BTreeMap<(i64, &str), BTreeMap<Metric, &MetricRow>> = BTreeMap::new();
     for r in &s.periods {
         by_period
             .entry((r.start, r.period.as_str()))
@@ -49,7 +50,7 @@ pub(super) fn period_table(o: &mut String, s: &Summary) {
             }
         );
         for m in TREND_METRICS {
-            let cell = metrics.get(m).map_or_else(
+            let cell = metrics.get(&m).map_or_else(
                 || "–".to_owned(),
                 |r| {
                     let v = value_text(r);

@@ -82,7 +82,7 @@ pub(super) fn provenance(o: &mut String, input: &HtmlInput<'_>) {
         escape(&s.benchmark.2)
     );
     o.push_str("<h3>Settings</h3>\n");
-    key_value_table(o, &s.settings);
+    key_value_table(o, &serde_json::to_value(&s.settings).unwrap_or_default());
     o.push_str("<h3>Inputs and tool</h3>\n");
     key_value_table(o, input.provenance);
     o.push_str("</section>\n");

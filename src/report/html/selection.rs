@@ -3,42 +3,32 @@
 
 use super::WORST_CHANGES;
 use crate::metrics::Summary;
-use crate::model::{Change, Deployment};
+use crate::model::{Change, Deployment, LeadRule};
+use crate::time::Range;
 
-/// Which changes count for lead-time statistics.
+/// Which changes count for lead-time statistics: the engine's rule, deployed in the range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counted {
-    /// `--include-merges`.
-    pub include_merges: bool,
-    /// `--include-backlog`.
-    pub include_backlog: bool,
-    /// Deployed at or after (seconds).
-    pub since: Option<i64>,
-    /// Deployed before.
-    pub until: Option<i64>,
+    /// `--include-merges`, `--include-backlog`.
+    pub rule: LeadRule,
+    /// When they were deployed.
+    pub range: Range,
 }
 
 impl Counted {
     /// The rules `summary` was computed with: its settings and its range.
     pub fn of(summary: &Summary) -> Counted {
-        let flag = |k: &str| summary.settings.get(k).and_then(|v| v.as_bool()) == Some(true);
         Counted {
-            include_merges: flag("include_merges"),
-            include_backlog: flag("include_backlog"),
-            since: Some(summary.since),
-            until: Some(summary.until),
+            rule: summary.settings.lead_rule(),
+            range: Range::new(summary.since, summary.until),
         }
     }
 
     /// The change's lead time if it counts.
     pub fn lead(&self, c: &Change) -> Option<i64> {
-        let (t, v) = (c.deployed_at?, c.lead_time_seconds?);
-        let counts = v >= 0
-            && (self.include_merges || !c.is_merge)
-            && (self.include_backlog || !c.backlog)
-            && self.since.is_none_or(|s| t >= s)
-            && self.until.is_none_or(|u| t < u);
-        counts.then_some(v)
+        self.rule
+            .lead(c)
+            .filter(|_| c.deployed_at.is_some_and(|t| self.range.contains(t)))
     }
 }
 

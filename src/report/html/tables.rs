@@ -108,11 +108,7 @@ pub(super) fn failed_deployments_table(o: &mut String, input: &HtmlInput<'_>) {
         (y.deployed_at, &y.name, b).cmp(&(x.deployed_at, &x.name, a))
     });
     idx.truncate(FAILED_DEPLOYMENTS);
-    let method = s
-        .settings
-        .get("failure_method")
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
+    let method = s.settings.failure_method.name();
     o.push_str("<section>\n<h2>Failed deployments</h2>\n");
     if total == 0 {
         let _ = writeln!(

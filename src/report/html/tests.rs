@@ -1,3 +1,4 @@
+use crate::model::Metric;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -28,6 +29,7 @@ fn options(period: PeriodSpec) -> Options {
         benchmark: crate::benchmarks::profile("four-tier").unwrap(),
         industry: Some(crate::benchmarks::survey::industry("technology").unwrap()),
         seed: 7,
+        team: None,
     }
 }
 
@@ -316,8 +318,10 @@ fn worst_changes_longest_first_with_ties_broken() {
         "the order does not depend on the input order"
     );
     let rules = Counted {
-        include_merges: true,
-        include_backlog: true,
+        rule: crate::model::LeadRule {
+            include_merges: true,
+            include_backlog: true,
+        },
         ..Counted::default()
     };
     assert_eq!(
@@ -447,7 +451,7 @@ fn chart_numbers_match_the_summary() {
         .summary
         .overall
         .iter()
-        .find(|r| r.metric == "lead_time")
+        .find(|r| r.metric == Metric::LeadTime)
         .unwrap();
     assert!(
         html.contains(&format!("{} changes deployed in the range", lead.sample_size)),
@@ -466,7 +470,7 @@ fn chart_numbers_match_the_summary() {
         .summary
         .periods
         .iter()
-        .filter(|r| r.metric == "change_failure_rate")
+        .filter(|r| r.metric == Metric::ChangeFailureRate)
         .collect();
     let fig = figure(&html, "change failure rate");
     for r in cfr {

@@ -5,17 +5,18 @@ use std::fmt::Write as _;
 use super::{TREND_PERIODS, thresholds, value_text};
 use crate::benchmarks::Profile;
 use crate::metrics::{MetricRow, Summary};
+use crate::model::Metric;
 use crate::report::charts;
 use crate::report::markup::escape;
 use crate::report::summary::metric_label;
 
 /// The metrics with a trend chart, in the order the page shows them.
-pub(super) const TREND_METRICS: [&str; 5] = [
-    "deployment_frequency",
-    "lead_time",
-    "time_to_restore",
-    "change_failure_rate",
-    "deployment_rework_rate",
+pub(super) const TREND_METRICS: [Metric; 5] = [
+    Metric::DeploymentFrequency,
+    Metric::LeadTime,
+    Metric::TimeToRestore,
+    Metric::ChangeFailureRate,
+    Metric::DeploymentReworkRate,
 ];
 
 pub(super) fn trends(o: &mut String, s: &Summary, profile: Option<&Profile>) {

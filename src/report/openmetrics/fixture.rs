@@ -1,26 +1,27 @@
 //! Summaries shared by the tests of `dora.om` and of the Grafana dashboard (`report::grafana`).
 
-use crate::metrics::{MetricRow, Quality, Summary};
+use crate::metrics::{Baseline, Bootstrap, Methods, MetricRow, Quality, Summary};
+use crate::model::{CommitTime, FailureMethod, LeadTimeMethod, Metric, RestoreMethod};
 
 /// 2024-01-01T00:00:00Z.
 pub const T0: i64 = 1_704_067_200;
 pub const DAY: i64 = 86_400;
 
-pub fn row(metric: &'static str, method: &str, unit: &'static str, start: i64, end: i64) -> MetricRow {
+pub fn row(metric: Metric, method: &str, unit: &'static str, start: i64, end: i64) -> MetricRow {
     let period = if end - start > 40 * DAY { "all" } else { "p" };
     MetricRow::blank((period.into(), start, end, false), metric, method.into(), unit)
 }
 
 /// The six metric rows of one range, with `k` shifting the values apart.
 pub fn rows(start: i64, end: i64, k: f64, lead_method: &str) -> Vec<MetricRow> {
-    let mut f = row("deployment_frequency", "count / days", "per day", start, end);
+    let mut f = row(Metric::DeploymentFrequency, "count / days", "per day", start, end);
     f.value = Some(0.25 * k);
     f.numerator = Some(7);
     f.sample_size = 7;
-    let mut w = row("deployments_per_week", "count / days", "per week", start, end);
+    let mut w = row(Metric::DeploymentsPerWeek, "count / days", "per week", start, end);
     w.value = Some(1.75 * k);
     let mut days = row(
-        "deployment_days_per_week",
+        Metric::DeploymentDaysPerWeek,
         "distinct local days / weeks",
         "days per week",
         start,
@@ -29,7 +30,7 @@ pub fn rows(start: i64, end: i64, k: f64, lead_method: &str) -> Vec<MetricRow> {
     days.value = Some(1.5);
     days.sample_size = 6;
     let mut lead = row(
-        "lead_time",
+        Metric::LeadTime,
         &format!("median ({lead_method})"),
         "seconds",
         start,
@@ -43,14 +44,14 @@ pub fn rows(start: i64, end: i64, k: f64, lead_method: &str) -> Vec<MetricRow> {
     lead.interval_low = Some(1800.0);
     lead.interval_high = Some(5400.0 * k);
     lead.sample_size = 12;
-    let mut restore = row("time_to_restore", "median (incident)", "seconds", start, end);
+    let mut restore = row(Metric::TimeToRestore, "median (incident)", "seconds", start, end);
     restore.value = Some(600.0 * k);
     restore.p75 = Some(700.0);
     restore.p90 = Some(800.0);
     restore.p95 = Some(900.0);
     restore.mean = Some(650.0);
     restore.sample_size = 3;
-    let mut cfr = row("change_failure_rate", "window", "ratio", start, end);
+    let mut cfr = row(Metric::ChangeFailureRate, "window", "ratio", start, end);
     cfr.value = Some(2.0 / 7.0);
     cfr.numerator = Some(2);
     cfr.denominator = Some(7);
@@ -58,7 +59,7 @@ pub fn rows(start: i64, end: i64, k: f64, lead_method: &str) -> Vec<MetricRow> {
     cfr.interval_low = Some(0.08);
     cfr.interval_high = Some(0.64);
     let mut rework = row(
-        "deployment_rework_rate",
+        Metric::DeploymentReworkRate,
         "unplanned / deployments",
         "ratio",
         start,
@@ -71,13 +72,39 @@ pub fn rows(start: i64, end: i64, k: f64, lead_method: &str) -> Vec<MetricRow> {
     vec![f, w, days, lead, restore, cfr, rework]
 }
 
+/// Monthly periods, every other setting its default.
+pub fn methods() -> Methods {
+    Methods {
+        baseline: Baseline::Previous,
+        bootstrap: Bootstrap {
+            above: 5_000,
+            resamples: 2_000,
+            seed: 0,
+            then: "order-statistic interval",
+        },
+        commit_time: CommitTime::Author,
+        failure_method: FailureMethod::Window,
+        failure_window_seconds: 2 * DAY,
+        fix_tags: None,
+        include_backlog: false,
+        include_merges: false,
+        lead_time: LeadTimeMethod::Commit,
+        median: "",
+        min_sample: 5,
+        period: "month".into(),
+        quantiles: "",
+        restore_time: RestoreMethod::Incident,
+        team: None,
+    }
+}
+
 pub fn summary(overall: Vec<MetricRow>, periods: Vec<MetricRow>) -> Summary {
     Summary {
         version: "0.0.0-test",
         since: T0,
         until: T0 + 91 * DAY,
         timezone: "UTC".into(),
-        settings: serde_json::json!({"period": "month"}),
+        settings: methods(),
         baseline: None,
         benchmark: ("four-tier".into(), String::new(), String::new()),
         overall,

@@ -7,6 +7,7 @@
 //! label holds the period *length* (`month`, `week`, `7d`) or `all` for the whole range, so
 //! reports with different lengths loaded into one Prometheus stay apart.
 
+use crate::model::Metric;
 use std::fmt::Write as _;
 
 use crate::metrics::{MetricRow, Summary};
@@ -236,11 +237,11 @@ fn method_of(row: &MetricRow) -> String {
 
 /// Whether the engine declared `metric` unavailable (`summary.unavailable` entries read
 /// `metric: why`). Its rows are blank, and a zero sample size would read as "measured, none".
-fn unavailable(summary: &Summary, metric: &str) -> bool {
+fn unavailable(summary: &Summary, metric: Metric) -> bool {
     summary
         .unavailable
         .iter()
-        .any(|u| u.split_once(':').is_some_and(|(m, _)| m == metric))
+        .any(|u| u.split_once(':').is_some_and(|(m, _)| m == metric.name()))
 }
 
 fn add_row(fam: &mut Families, row: &MetricRow, period: &str, team: Option<&str>) {
@@ -266,16 +267,16 @@ fn add_row(fam: &mut Families, row: &MetricRow, period: &str, team: Option<&str>
         }
     };
     match row.metric {
-        "deployment_frequency" => {
+        Metric::DeploymentFrequency => {
             put(DEPLOYMENT_FREQUENCY, base(), real(row.value));
             put(DEPLOYMENTS, base(), row.numerator.map(Num::Count));
         }
-        "deployment_days_per_week" => {
+        Metric::DeploymentDaysPerWeek => {
             put(DEPLOYMENT_DAYS_PER_WEEK, base(), real(row.value));
             put(DEPLOYMENT_DAYS, base(), Some(Num::Count(row.sample_size)));
         }
-        "lead_time" | "time_to_restore" => {
-            let (stats, ci, samples) = if row.metric == "lead_time" {
+        Metric::LeadTime | Metric::TimeToRestore => {
+            let (stats, ci, samples) = if row.metric == Metric::LeadTime {
                 (LEAD_TIME, LEAD_TIME_CI, LEAD_TIME_SAMPLES)
             } else {
                 (TIME_TO_RESTORE, TIME_TO_RESTORE_CI, TIME_TO_RESTORE_SAMPLES)
@@ -293,10 +294,10 @@ fn add_row(fam: &mut Families, row: &MetricRow, period: &str, team: Option<&str>
             put(ci, with(with_method(), "bound", "high"), real(row.interval_high));
             put(samples, with_method(), Some(Num::Count(row.sample_size)));
         }
-        "change_failure_rate" | "deployment_rework_rate" => {
+        Metric::ChangeFailureRate | Metric::DeploymentReworkRate => {
             // Rework has one definition, so no method label; failure has five.
             let (value, ci, numerator, samples, labels): (_, _, _, _, &dyn Fn() -> Labels) =
-                if row.metric == "change_failure_rate" {
+                if row.metric == Metric::ChangeFailureRate {
                     (
                         CHANGE_FAILURE,
                         CHANGE_FAILURE_CI,
@@ -327,13 +328,8 @@ pub fn render(summary: &Summary) -> String {
     };
     // The period length as `--period` spelled it; a summary without it still gets one
     // label value, so the series stay well-formed.
-    let length = summary
-        .settings
-        .get("period")
-        .and_then(|p| p.as_str())
-        .unwrap_or("period")
-        .to_owned();
-    let team = summary.settings.get("team").and_then(|t| t.as_str());
+    let length = summary.settings.period.clone();
+    let team = summary.settings.team.as_deref();
     for (rows, period) in [(&summary.overall, "all"), (&summary.periods, length.as_str())] {
         for row in rows {
             if !unavailable(summary, row.metric) {

@@ -1,6 +1,7 @@
 use super::fixture::{DAY, T0, rows, summary, three_months};
 use super::strict::{Sample, parse};
 use super::*;
+use crate::model::Metric;
 
 fn find<'a>(samples: &'a [Sample], name: &str, labels: &[(&str, &str)]) -> Vec<&'a Sample> {
     samples
@@ -106,10 +107,10 @@ fn empty_summary_is_valid_and_declares_every_family() {
 fn missing_values_and_unavailable_metrics_give_no_samples() {
     let mut s = three_months();
     for r in s.periods.iter_mut().chain(&mut s.overall) {
-        if r.metric == "deployment_frequency" {
+        if r.metric == Metric::DeploymentFrequency {
             r.value = Some(f64::NAN);
         }
-        if r.metric == "change_failure_rate" {
+        if r.metric == Metric::ChangeFailureRate {
             r.value = None;
         }
     }
@@ -136,7 +137,7 @@ fn a_team_labels_every_sample() {
             .iter()
             .all(|x| x.labels.iter().all(|l| l.0 != "team"))
     );
-    s.settings["team"] = "pay\"ments".into();
+    s.settings.team = Some("pay\"ments".into());
     let p = parse(&render(&s)).unwrap();
     assert_eq!(p.samples.len(), plain.samples.len());
     assert!(
