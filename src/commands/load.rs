@@ -64,8 +64,7 @@ pub(crate) fn load(
         settings.git.exports = Some(std::sync::Arc::new(deployments));
     }
     settings.git.collect_changes = needs_changes;
-    let mut analysis = analyze_all(settings, progress)?;
-    crate::metrics::lead::deployment_columns(&mut analysis.deployments, settings.git.lead);
+    let analysis = analyze_all(settings, progress)?;
     Ok(Loaded {
         analysis,
         exports,
@@ -104,6 +103,8 @@ pub fn analyze_all(settings: &Settings, progress: &Progress) -> Result<RepoAnaly
         all.deployments.extend(a.deployments);
         all.reverts.extend(a.reverts);
     }
+    // The attribution lists what each deployment shipped; the columns follow the lead rule.
+    crate::metrics::lead::deployment_columns(&mut all.deployments, settings.git.lead);
     Ok(all)
 }
 

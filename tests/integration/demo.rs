@@ -54,6 +54,23 @@ fn demo_builds_the_promised_history() {
     );
     let read = |d: &std::path::Path| std::fs::read_to_string(d.join("deployments.csv")).unwrap();
     assert_eq!(read(dir.path()), read(again.path()));
+    // Its tables are what the table commands write for the same repository, lead-time
+    // columns included.
+    for table in ["changes", "deployments"] {
+        let cmd = dorascope(&[table, "--repo", repo.to_str().unwrap()]);
+        assert!(cmd.status.success(), "{}", stderr(&cmd));
+        let written = std::fs::read_to_string(dir.path().join(format!("{table}.csv"))).unwrap();
+        // `deployments` adds the failure columns (failure_reason, service) at the end.
+        let expected: String = stdout(&cmd)
+            .lines()
+            .map(|l| match table {
+                "deployments" => format!("{}\n", l.rsplitn(3, ',').nth(2).unwrap()),
+                _ => format!("{l}\n"),
+            })
+            .collect();
+        assert_eq!(written, expected, "{table}.csv");
+    }
+    assert!(read(dir.path()).contains(",6,521686,144.91,694955,193.04,v1.1.0,"));
 
     // A second demo into the same directory refuses instead of mixing histories.
     let twice = dorascope(&["demo", dir.path().to_str().unwrap()]);
