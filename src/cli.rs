@@ -1,19 +1,14 @@
-//! Command-line definitions (clap derive) and their validation into [`Settings`], done
-//! completely before any repository is opened.
+//! Command-line definitions (clap derive) only: what users can type and its help.
+//! `settings` validates them into typed settings, once, before any file is read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::{Error, Result};
-use crate::exports::ExportFiles;
-use crate::git::{GitOptions, RepoInput, TagFilter};
-use crate::import::{Format as ExportFormat, ImportOptions, Zone};
-use crate::metrics::{Baseline, FailureMethod, LeadTimeMethod, Options as MetricOptions, RestoreMethod};
-use crate::model::{Choice, CommitTime, LeadRule};
-use crate::periods::PeriodSpec;
+use crate::import::Format as ExportFormat;
+use crate::metrics::{FailureMethod, LeadTimeMethod, RestoreMethod};
+use crate::model::{Choice, CommitTime};
 use crate::report::Format;
-use crate::time::{Bound, parse_bound};
 
 /// Clap value enums from the model's named choices: the names and help come from their
 /// `choice!` declarations, so clap and the outputs cannot disagree.
@@ -149,30 +144,6 @@ pub struct ExportArgs {
     pub strict: bool,
 }
 
-impl ExportArgs {
-    /// Validated export settings.
-    pub fn files(&self) -> Result<ExportFiles> {
-        let zone = self
-            .timezone
-            .as_deref()
-            .map(|t| Zone::parse(t).map_err(|e| Error::Usage(format!("--timezone: {e}"))))
-            .transpose()?;
-        Ok(ExportFiles {
-            deployments: self.deployments.clone(),
-            deployments_format: self.deployments_format,
-            incidents: self.incidents.clone(),
-            incidents_format: self.incidents_format,
-            merge_requests: self.merge_requests.clone(),
-            merge_request_commits: self.merge_request_commits.clone(),
-            environments: self.environments.clone(),
-            options: ImportOptions {
-                zone,
-                strict: self.strict,
-            },
-        })
-    }
-}
-
 /// `dorascope check`.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
@@ -205,24 +176,6 @@ pub struct FailureArgs {
     /// before a fix failed (rollback method), and a fix is unplanned work (rework rate).
     #[arg(long, value_name = "GLOB")]
     pub fix_tags: Option<String>,
-}
-
-impl FailureArgs {
-    /// The window in seconds and the compiled fix-tag glob.
-    pub fn parse(&self) -> Result<(i64, Option<(String, crate::glob::GlobMatcher)>)> {
-        let window = crate::time::parse_duration(&self.failure_window)
-            .map_err(|e| Error::Usage(format!("--failure-window: {e}")))?;
-        let fix = self
-            .fix_tags
-            .as_deref()
-            .map(|g| {
-                crate::glob::compile(g)
-                    .map(|m| (g.to_owned(), m))
-                    .map_err(|e| Error::Usage(format!("--fix-tags: invalid glob {e}")))
-            })
-            .transpose()?;
-        Ok((window, fix))
-    }
 }
 
 /// `dorascope report`.
@@ -339,50 +292,6 @@ impl ColorChoice {
     }
 }
 
-impl ReportArgs {
-    /// Validated engine options; `since`/`until` come from the input settings.
-    pub fn options(&self, since: Option<i64>, until: Option<i64>) -> Result<MetricOptions> {
-        fn usage(flag: &'static str) -> impl Fn(String) -> Error {
-            move |e| Error::Usage(format!("{flag}: {e}"))
-        }
-        let period = PeriodSpec::parse(&self.period).map_err(usage("--period"))?;
-        let baseline = Baseline::parse(&self.baseline).map_err(usage("--baseline"))?;
-        let benchmark = crate::benchmarks::profile(&self.benchmark).map_err(usage("--benchmark"))?;
-        let industry = self
-            .industry
-            .as_deref()
-            .map(crate::benchmarks::survey::industry)
-            .transpose()
-            .map_err(usage("--industry"))?;
-        let zone_name = self
-            .input
-            .exports
-            .timezone
-            .clone()
-            .unwrap_or_else(|| "UTC".into());
-        let zone = Zone::parse(&zone_name).map_err(usage("--timezone"))?;
-        let (failure_window, fix_tags) = self.failure.parse()?;
-        Ok(MetricOptions {
-            failure: self.failure.failure_method,
-            failure_window,
-            fix_tags,
-            restore: self.restore_time,
-            lead_time: self.lead_time,
-            lead_rule: self.input.lead_rule(),
-            commit_time: self.input.commit_time,
-            period,
-            zone: (zone_name, zone),
-            since,
-            until,
-            baseline,
-            benchmark,
-            industry,
-            seed: crate::stats::BOOTSTRAP_SEED,
-            team: self.team.clone(),
-        })
-    }
-}
-
 /// A table command's arguments.
 #[derive(Debug, Clone, Args)]
 pub struct TableArgs {
@@ -409,113 +318,6 @@ pub struct DemoArgs {
     pub dir: Option<PathBuf>,
 }
 
-/// Validated settings for reading repositories.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Repositories with their labels.
-    pub repos: Vec<RepoInput>,
-    /// Attribution options.
-    pub git: GitOptions,
-    /// Export files.
-    pub exports: ExportFiles,
-    /// Whether `--repo` was given (otherwise the current directory is tried).
-    pub repo_given: bool,
-}
-
-impl InputArgs {
-    /// Checks every value and resolves repository labels.
-    pub fn settings(&self) -> Result<Settings> {
-        let tags = TagFilter::new(&self.deploy_tags, &self.exclude_tags).map_err(Error::Usage)?;
-        let since = self
-            .since
-            .as_deref()
-            .map(|t| parse_bound(t, Bound::Start).map_err(|e| Error::Usage(format!("--since: {e}"))))
-            .transpose()?;
-        let until = self
-            .until
-            .as_deref()
-            .map(|t| parse_bound(t, Bound::End).map_err(|e| Error::Usage(format!("--until: {e}"))))
-            .transpose()?;
-        if let (Some(s), Some(u)) = (since, until)
-            && s >= u
-        {
-            return Err(Error::Usage("--since must be before --until".into()));
-        }
-        let repo_given = !self.repos.is_empty();
-        let repos = if repo_given {
-            self.repos.clone()
-        } else {
-            vec![PathBuf::from(".")]
-        };
-        Ok(Settings {
-            exports: self.exports.files()?,
-            repo_given,
-            repos: label_repos(&repos),
-            git: GitOptions {
-                tags,
-                commit_time: self.commit_time,
-                lead: self.lead_rule(),
-                range: crate::time::Range { since, until },
-                collect_changes: true,
-                exports: None,
-            },
-        })
-    }
-}
-
-impl InputArgs {
-    /// Which changes count for lead time.
-    pub fn lead_rule(&self) -> LeadRule {
-        LeadRule {
-            include_merges: self.include_merges,
-            include_backlog: self.include_backlog,
-        }
-    }
-}
-
-/// A readable label for a repository path: its directory name without `.git`.
-fn label_of(path: &Path) -> String {
-    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let mut name = full
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if name == ".git" {
-        name = full
-            .parent()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-    }
-    let name = name.strip_suffix(".git").map(str::to_owned).unwrap_or(name);
-    if name.is_empty() {
-        path.display().to_string()
-    } else {
-        name
-    }
-}
-
-/// Labels repositories by directory name, falling back to the path as given where two
-/// repositories would share a name.
-fn label_repos(paths: &[PathBuf]) -> Vec<RepoInput> {
-    let labels: Vec<String> = paths.iter().map(|p| label_of(p)).collect();
-    paths
-        .iter()
-        .zip(&labels)
-        .map(|(path, label)| {
-            let clash = labels.iter().filter(|l| *l == label).count() > 1;
-            RepoInput {
-                path: path.clone(),
-                label: if clash {
-                    path.display().to_string()
-                } else {
-                    label.clone()
-                },
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,61 +326,5 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn defaults_and_validation() {
-        let cli = Cli::try_parse_from(["dorascope", "changes"]).unwrap();
-        let Command::Changes(args) = cli.command else {
-            panic!("not changes")
-        };
-        let s = args.input.settings().unwrap();
-        assert_eq!(s.git.tags.include_glob, "v*");
-        assert!(s.git.tags.include.is_match("v1.2.0"));
-        assert!(!s.git.tags.include.is_match("build-1"));
-        assert_eq!(s.repos.len(), 1);
-
-        let bad = |args: &[&str]| {
-            let cli = Cli::try_parse_from(args).unwrap();
-            let Command::Deployments(a) = cli.command else {
-                panic!()
-            };
-            a.input.settings().unwrap_err()
-        };
-        assert!(
-            bad(&["d", "deployments", "--deploy-tags", "v[1"])
-                .to_string()
-                .contains("invalid tag glob 'v[1'")
-        );
-        assert!(
-            bad(&["d", "deployments", "--since", "2024-02-30"])
-                .to_string()
-                .starts_with("--since:")
-        );
-        assert!(
-            bad(&[
-                "d",
-                "deployments",
-                "--since",
-                "2024-03-01",
-                "--until",
-                "2024-02-01"
-            ])
-            .to_string()
-            .contains("before")
-        );
-        assert!(Cli::try_parse_from(["d", "changes", "--format", "xml"]).is_err());
-    }
-
-    #[test]
-    fn labels_do_not_clash() {
-        let l = label_repos(&[
-            PathBuf::from("/a/shop.git"),
-            PathBuf::from("/b/api"),
-            PathBuf::from("/c/api"),
-        ]);
-        assert_eq!(l[0].label, "shop");
-        assert_eq!(l[1].label, "/b/api");
-        assert_eq!(l[2].label, "/c/api");
     }
 }

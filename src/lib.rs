@@ -19,21 +19,25 @@ pub mod model;
 pub mod periods;
 pub mod progress;
 pub mod report;
+pub mod settings;
 pub mod stats;
 pub mod time;
 
 use cli::{Cli, Command};
 use error::{Error, Result};
 use progress::Progress;
+use settings::{Report, Table};
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<()> {
     let progress = Progress::new(cli.quiet);
     match cli.command {
-        Command::Changes(args) => commands::tables::table_command(&args, true, &progress),
-        Command::Deployments(args) => commands::tables::table_command(&args, false, &progress),
-        Command::Incidents(args) => commands::incidents::incidents_command(&args, &progress),
-        Command::Report(args) => commands::report::run(&args, cli.config.as_deref(), &progress),
+        Command::Changes(args) => commands::tables::table_command(&Table::new(&args)?, true, &progress),
+        Command::Deployments(args) => commands::tables::table_command(&Table::new(&args)?, false, &progress),
+        Command::Incidents(args) => commands::incidents::incidents_command(&Table::new(&args)?, &progress),
+        Command::Report(args) => {
+            commands::report::run(&Report::new(&args)?, cli.config.as_deref(), &progress)
+        }
         Command::Check(args) => commands::check::run(&args),
         Command::Benchmarks => {
             let text = benchmarks::listing().map_err(Error::Internal)?;

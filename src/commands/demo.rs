@@ -29,7 +29,8 @@ pub(crate) fn demo(dir: Option<PathBuf>, progress: &Progress) -> Result<()> {
     let Command::Changes(args) = parsed.command else {
         return Err(Error::Internal("demo arguments: not the changes command".into()));
     };
-    let analysis = analyze_all(&args.input.settings()?, progress)?;
+    let input = crate::settings::Input::new(&args.input)?;
+    let analysis = analyze_all(&input.repos, &input.git(input.range, true, None), progress)?;
     let changes = dir.join("changes.csv");
     let deployments = dir.join("deployments.csv");
     report::write_table(
@@ -91,7 +92,8 @@ pub(crate) fn demo(dir: Option<PathBuf>, progress: &Progress) -> Result<()> {
     let Command::Report(report_args) = parsed.command else {
         return Err(Error::Internal("demo arguments: not the report command".into()));
     };
-    let (_, report_text) = super::report::files(&report_args, None, &Progress::new(true))?;
+    let report_settings = crate::settings::Report::new(&report_args)?;
+    let (_, report_text) = super::report::files(&report_settings, None, &Progress::new(true))?;
     let text = report::summary::deployments_text(&analysis.deployments, &analysis.changes);
     let text = format!("{text}\n{report_text}");
     let text = format!(

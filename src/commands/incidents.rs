@@ -1,34 +1,34 @@
 //! `dorascope incidents`: the per-incident table.
 
 use super::load::{Loaded, check_output_dir, load, warn_exports};
-use crate::cli::TableArgs;
 use crate::error::{Error, Result};
 use crate::git::RepoAnalysis;
 use crate::progress::Progress;
+use crate::settings::Table;
+use crate::time::Range;
 use crate::{metrics, report};
 
 /// `dorascope incidents`: the per-incident table from the incident exports; with a
 /// repository or deployment exports, each incident's deployment and why.
-pub(crate) fn incidents_command(args: &TableArgs, progress: &Progress) -> Result<()> {
-    let mut settings = args.input.settings()?;
-    if settings.exports.incidents.is_empty() {
+pub(crate) fn incidents_command(settings: &Table, progress: &Progress) -> Result<()> {
+    let input = &settings.input;
+    if input.exports.incidents.is_empty() {
         return Err(Error::Usage(
             "dorascope incidents needs at least one --incidents FILE".into(),
         ));
     }
-    if let Some(out) = args.output.as_deref() {
+    if let Some(out) = settings.output.as_deref() {
         check_output_dir(out)?;
     }
-    let (window, fix) = args.failure.parse()?;
     // --since / --until select incidents by when they started, as deployments by when they
     // finished; deployments are read whole, so an incident early in the range still finds
     // the deployment before it.
-    let range = std::mem::take(&mut settings.git.range);
-    let with_deployments = settings.repo_given || !settings.exports.deployments.is_empty();
+    let range = input.range;
+    let with_deployments = input.repo_given || !input.exports.deployments.is_empty();
     let loaded = if with_deployments {
-        load(&mut settings, false, false, "incidents", progress)?
+        load(input, Range::default(), false, false, "incidents", progress)?
     } else {
-        let exports = settings.exports.read()?;
+        let exports = input.exports.read()?;
         warn_exports(&exports, progress);
         Loaded {
             analysis: RepoAnalysis::default(),
@@ -40,12 +40,12 @@ pub(crate) fn incidents_command(args: &TableArgs, progress: &Progress) -> Result
     let incidents = &loaded.exports.incidents;
     let attributed = if with_deployments {
         let f = metrics::failure::classify(
-            args.failure.failure_method,
+            settings.failure.method,
             deployments,
             incidents,
             &loaded.analysis.reverts,
-            fix.as_ref().map(|(_, g)| g),
-            window,
+            settings.failure.fix(),
+            settings.failure.window,
         );
         Some(f.incidents)
     } else {
@@ -57,7 +57,7 @@ pub(crate) fn incidents_command(args: &TableArgs, progress: &Progress) -> Result
         });
     report::write_table(
         &report::table::incidents_table_attributed(&rows, attribution.as_deref()),
-        args.format,
-        args.output.as_deref(),
+        settings.format,
+        settings.output.as_deref(),
     )
 }

@@ -6,11 +6,12 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::cli::Settings;
 use crate::error::{Error, Result};
 use crate::exports;
-use crate::git::{self, RepoAnalysis};
+use crate::git::{self, GitOptions, RepoAnalysis, RepoInput};
 use crate::progress::Progress;
+use crate::settings::Input;
+use crate::time::Range;
 
 /// The records every command starts from.
 pub(crate) struct Loaded {
@@ -20,19 +21,21 @@ pub(crate) struct Loaded {
 }
 
 /// Reads the exports (first: they are checked before any history is walked), then the
-/// repositories, or, without a repository, takes deployments from the exports alone.
+/// repositories, or, without a repository, takes deployments from the exports alone;
+/// deployments in `range` are reported.
 pub(crate) fn load(
-    settings: &mut Settings,
+    input: &Input,
+    range: Range,
     needs_changes: bool,
     needs_repo: bool,
     command: &str,
     progress: &Progress,
 ) -> Result<Loaded> {
-    let exports = settings.exports.read()?;
+    let exports = input.exports.read()?;
     warn_exports(&exports, progress);
-    let e = &settings.exports;
+    let e = &input.exports;
     let any_export = !e.deployments.is_empty() || !e.incidents.is_empty() || !e.merge_requests.is_empty();
-    if !settings.repo_given && any_export && !git::is_repository(Path::new(".")) {
+    if !input.repo_given && any_export && !git::is_repository(Path::new(".")) {
         if needs_repo {
             return Err(Error::Usage(format!(
                 "dorascope {command} needs a repository: give --repo DIR (the current directory is not one)"
@@ -42,7 +45,7 @@ pub(crate) fn load(
             "no repository (--repo): deployments come from the exports, without their changes and lead times",
         );
         let analysis = RepoAnalysis {
-            deployments: exports.deployment_rows(settings.git.range),
+            deployments: exports.deployment_rows(range),
             ..Default::default()
         };
         return Ok(Loaded {
@@ -51,7 +54,8 @@ pub(crate) fn load(
             has_repo: false,
         });
     }
-    if !settings.exports.deployments.is_empty() {
+    let mut from_exports = None;
+    if !input.exports.deployments.is_empty() {
         let (deployments, no_commit) = exports.for_attribution();
         for w in no_commit.iter().take(5) {
             progress.warn(w);
@@ -61,10 +65,10 @@ pub(crate) fn load(
                 "no production deployment in the --deployments files names a commit".into(),
             ));
         }
-        settings.git.exports = Some(std::sync::Arc::new(deployments));
+        from_exports = Some(std::sync::Arc::new(deployments));
     }
-    settings.git.collect_changes = needs_changes;
-    let analysis = analyze_all(settings, progress)?;
+    let git = input.git(range, needs_changes, from_exports);
+    let analysis = analyze_all(&input.repos, &git, progress)?;
     Ok(Loaded {
         analysis,
         exports,
@@ -88,12 +92,8 @@ pub(crate) fn check_output_dir(out: &Path) -> Result<()> {
 
 /// Reads every repository (in parallel), prints their data-quality warnings, and merges the
 /// records in the order the repositories were given.
-pub fn analyze_all(settings: &Settings, progress: &Progress) -> Result<RepoAnalysis> {
-    let results: Vec<_> = settings
-        .repos
-        .par_iter()
-        .map(|r| git::analyze(r, &settings.git, progress))
-        .collect();
+pub fn analyze_all(repos: &[RepoInput], git: &GitOptions, progress: &Progress) -> Result<RepoAnalysis> {
+    let results: Vec<_> = repos.par_iter().map(|r| git::analyze(r, git, progress)).collect();
     let mut all = RepoAnalysis::default();
     for result in results {
         let a = result?;
@@ -104,7 +104,7 @@ pub fn analyze_all(settings: &Settings, progress: &Progress) -> Result<RepoAnaly
         all.reverts.extend(a.reverts);
     }
     // The attribution lists what each deployment shipped; the columns follow the lead rule.
-    crate::metrics::lead::deployment_columns(&mut all.deployments, settings.git.lead);
+    crate::metrics::lead::deployment_columns(&mut all.deployments, git.lead);
     Ok(all)
 }
 

@@ -1,23 +1,23 @@
 //! `dorascope report`: load everything, compute the metrics, and write the report's files.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 
 use super::load::{check_output_dir, load};
-use crate::cli::ReportArgs;
 use crate::error::{Error, Result};
 use crate::model::{Change, Deployment, Sha};
 use crate::progress::Progress;
 use crate::report::bundle::{self, ReportData, ReportFormat};
 use crate::report::provenance;
+use crate::settings::Report;
+use crate::time::Range;
 use crate::{metrics, report};
 
 /// `dorascope report`: the metrics engine over everything given.
-pub(crate) fn run(args: &ReportArgs, config: Option<&std::path::Path>, progress: &Progress) -> Result<()> {
-    let (json, text) = files(args, config, progress)?;
-    if args.json {
+pub(crate) fn run(settings: &Report, config: Option<&std::path::Path>, progress: &Progress) -> Result<()> {
+    let (json, text) = files(settings, config, progress)?;
+    if settings.json {
         report::write::write_stdout(&json)
-    } else if args.format.contains(&ReportFormat::Table) {
+    } else if settings.formats.contains(&ReportFormat::Table) {
         report::write::write_stdout(text.as_bytes())
     } else {
         Ok(())
@@ -26,33 +26,14 @@ pub(crate) fn run(args: &ReportArgs, config: Option<&std::path::Path>, progress:
 
 /// Computes the report, writes its files, and returns summary.json and the terminal text.
 pub(crate) fn files(
-    args: &ReportArgs,
+    settings: &Report,
     config: Option<&std::path::Path>,
     progress: &Progress,
 ) -> Result<(Vec<u8>, String)> {
-    let mut settings = args.input.settings()?;
-    // The range is the engine's: the baseline may lie before --since.
-    let range = std::mem::take(&mut settings.git.range);
-    let options = args.options(range.since, range.until)?;
-    if let Some(method) = args.reference
-        && (options.since.is_none() || options.until.is_none())
-    {
-        return Err(Error::Usage(format!(
-            "--reference {}: give the window with --since and --until (the script's N days ending at T)",
-            method.name()
-        )));
-    }
-    let generated_at = args
-        .generated_at
-        .as_deref()
-        .map(|t| {
-            crate::time::parse_bound(t, crate::time::Bound::Start)
-                .map(crate::time::rfc3339)
-                .map_err(|e| Error::Usage(format!("--generated-at: {e}")))
-        })
-        .transpose()?;
-    check_output_dir(&args.out)?;
-    let mut loaded = load(&mut settings, true, false, "report", progress)?;
+    check_output_dir(&settings.out)?;
+    // The repositories are read whole: the range is the engine's, and the baseline may lie
+    // before --since.
+    let mut loaded = load(&settings.input, Range::default(), true, false, "report", progress)?;
     let inputs = metrics::Inputs {
         changes: &loaded.analysis.changes,
         deployments: &loaded.analysis.deployments,
@@ -62,8 +43,8 @@ pub(crate) fn files(
         has_repo: loaded.has_repo,
     };
     let bar = progress.spinner("computing metrics");
-    let mut outcome = metrics::compute(inputs, &options).map_err(|e| Error::Input(e.to_string()))?;
-    if let (Some(method), Some(since), Some(until)) = (args.reference, options.since, options.until) {
+    let mut outcome = metrics::compute(inputs, &settings.engine).map_err(|e| Error::Input(e.to_string()))?;
+    if let Some((method, since, until)) = settings.reference {
         let refs = metrics::reference::RefInputs {
             deployments: &loaded.exports.deployments,
             merge_requests: &loaded.exports.merge_requests,
@@ -85,7 +66,7 @@ pub(crate) fn files(
         .map(|r| r.unresolved_deployments.len() as u64)
         .sum();
 
-    let method = args.failure.failure_method;
+    let method = settings.failure.method;
     let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
     let reasons = if decides {
         metrics::failure::apply_failures(&mut loaded.analysis.deployments, &outcome.failures.failed, method);
@@ -117,9 +98,9 @@ pub(crate) fn files(
     );
     let incident_attribution = incident_attribution.unwrap_or_default();
 
-    let subjects = if args.format.contains(&ReportFormat::Html) {
+    let subjects = if settings.formats.contains(&ReportFormat::Html) {
         subjects(
-            &settings.repos,
+            &settings.input.repos,
             &changes,
             &report::html::shown_changes(&outcome.summary, &changes),
         )
@@ -130,6 +111,7 @@ pub(crate) fn files(
     let inputs = provenance::input_files(&loaded.exports.files)?;
     bar.finish_and_clear();
     let repos: Vec<(String, String)> = settings
+        .input
         .repos
         .iter()
         .map(|r| (r.label.clone(), r.path.display().to_string()))
@@ -138,10 +120,9 @@ pub(crate) fn files(
         &repos,
         &loaded.analysis.per_repo,
         &loaded.analysis.deployments,
-        &args.input.deploy_tags,
-        &args.input.exclude_tags,
+        &settings.tag_globs.0,
+        &settings.tag_globs.1,
     );
-    let settings_json = serde_json::to_value(args).map_err(|e| Error::Internal(format!("settings: {e}")))?;
     let config = config
         .map(|p| {
             provenance::hash_file(p)
@@ -151,11 +132,11 @@ pub(crate) fn files(
         .transpose()?;
     let provenance = provenance::document(
         config,
-        settings_json,
+        settings.echo.clone(),
         &inputs,
         repositories,
         &outcome.summary,
-        generated_at.as_deref(),
+        settings.generated_at.as_deref(),
     );
 
     let data = ReportData {
@@ -167,18 +148,14 @@ pub(crate) fn files(
         incident_attribution: &incident_attribution,
         subjects: &subjects,
         provenance: &provenance,
-        generated_at: generated_at.as_deref(),
+        generated_at: settings.generated_at.as_deref(),
     };
     let bar = progress.spinner("writing the report");
     let json = bundle::summary_json(&outcome.summary)?;
-    let names = bundle::write(&args.out, &data, &json, &args.format)?;
+    let names = bundle::write(&settings.out, &data, &json, &settings.formats)?;
     bar.finish_and_clear();
-    let color = args.color.enabled(
-        std::io::stdout().is_terminal(),
-        std::env::var_os("NO_COLOR").as_deref(),
-    );
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let text = report::summary::metrics_text(&outcome.summary, &args.out, &names, color);
+    let text = report::summary::metrics_text(&outcome.summary, &settings.out, &names, settings.color);
     Ok((json, text))
 }
 

@@ -1,23 +1,22 @@
 //! `dorascope changes` and `dorascope deployments`: the per-change and per-deployment tables.
 
 use super::load::{check_output_dir, load};
-use crate::cli::TableArgs;
 use crate::error::Result;
 use crate::progress::Progress;
+use crate::settings::Table;
 use crate::{metrics, report};
 
-pub(crate) fn table_command(args: &TableArgs, needs_changes: bool, progress: &Progress) -> Result<()> {
-    let mut settings = args.input.settings()?;
-    let (window, fix) = args.failure.parse()?;
-    if let Some(out) = args.output.as_deref() {
+pub(crate) fn table_command(settings: &Table, needs_changes: bool, progress: &Progress) -> Result<()> {
+    if let Some(out) = settings.output.as_deref() {
         check_output_dir(out)?;
     }
     let name = if needs_changes { "changes" } else { "deployments" };
-    let mut loaded = load(&mut settings, needs_changes, needs_changes, name, progress)?;
+    let input = &settings.input;
+    let mut loaded = load(input, input.range, needs_changes, needs_changes, name, progress)?;
     let table = if needs_changes {
         report::changes_table(&loaded.analysis.changes)
     } else {
-        let method = args.failure.failure_method;
+        let method = settings.failure.method;
         let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
         let d = &mut loaded.analysis.deployments;
         let mut reasons = vec![None; d.len()];
@@ -27,13 +26,13 @@ pub(crate) fn table_command(args: &TableArgs, needs_changes: bool, progress: &Pr
                 d,
                 &loaded.exports.incidents,
                 &loaded.analysis.reverts,
-                fix.as_ref().map(|(_, g)| g),
-                window,
+                settings.failure.fix(),
+                settings.failure.window,
             );
             metrics::failure::apply_failures(d, &f.failed, method);
             reasons = f.failed;
         }
         report::table::deployments_table_with_reasons(d, &reasons)
     };
-    report::write_table(&table, args.format, args.output.as_deref())
+    report::write_table(&table, settings.format, settings.output.as_deref())
 }
