@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use tempfile::TempPath;
 
 use super::table::{self, Table};
-use super::write::{Format, encode_to};
+use super::write::{Format, encode_to, write_temp};
 use crate::error::{Error, Result};
 use crate::metrics::Summary;
 
@@ -38,10 +39,11 @@ fn json_bytes(v: &impl Serialize, what: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Files written to temporary names beside their places, renamed together at the end.
+/// Files written to temporary names beside their places, renamed together at the end. Those
+/// not renamed are deleted when the stage is dropped.
 struct Stage<'d> {
     dir: &'d Path,
-    staged: Vec<(PathBuf, PathBuf)>,
+    staged: Vec<(TempPath, PathBuf)>,
     names: Vec<String>,
 }
 
@@ -52,30 +54,16 @@ impl Stage<'_> {
             // Found now rather than at the rename, when earlier files would already be in place.
             return Err(Error::output(&path, "is a directory"));
         }
-        let tmp = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        self.staged.push((tmp.clone(), path.clone()));
+        let tmp = write_temp(self.dir, name.as_ref(), fill).map_err(|e| Error::output(&path, e))?;
+        self.staged.push((tmp, path));
         self.names.push(name.to_owned());
-        std::fs::File::create(&tmp)
-            .and_then(|f| {
-                let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-                fill(&mut w)?;
-                w.into_inner().map_err(|e| e.into_error())?.sync_all()
-            })
-            .map_err(|e| Error::output(&path, e))
-    }
-
-    fn discard(&self, from: usize) {
-        for (tmp, _) in &self.staged[from..] {
-            let _ = std::fs::remove_file(tmp);
-        }
+        Ok(())
     }
 
     fn commit(self) -> Result<Vec<String>> {
-        for (i, (tmp, path)) in self.staged.iter().enumerate() {
-            if let Err(e) = std::fs::rename(tmp, path) {
-                self.discard(i);
-                return Err(Error::output(path, e));
-            }
+        // On an error, the files not yet renamed are dropped with the iterator, which deletes them.
+        for (tmp, path) in self.staged {
+            tmp.persist(&path).map_err(|e| Error::output(&path, e.error))?;
         }
         Ok(self.names)
     }
@@ -102,13 +90,9 @@ pub fn write(
         staged: Vec::new(),
         names: Vec::new(),
     };
-    match stage_all(&mut stage, data, summary, formats) {
-        Ok(()) => stage.commit(),
-        Err(e) => {
-            stage.discard(0);
-            Err(e)
-        }
-    }
+    // On an error the stage is dropped, and its temporary files with it.
+    stage_all(&mut stage, data, summary, formats)?;
+    stage.commit()
 }
 
 fn stage_all(

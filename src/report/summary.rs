@@ -1,6 +1,7 @@
 //! A short human-readable overview of deployments for the terminal (the demo's output).
 
 use crate::model::Metric;
+use anstyle::{AnsiColor, Style};
 use std::fmt::Write as _;
 
 use crate::model::{Change, Deployment};
@@ -102,17 +103,27 @@ pub fn change_text(r: &crate::metrics::MetricRow) -> String {
     format!("{arrow} {amount} {} ({noise})", d.as_str())
 }
 
+/// Terminal colours: green for good news, yellow for middling, red for bad.
+const GOOD: Style = AnsiColor::Green.on_default();
+const FAIR: Style = AnsiColor::Yellow.on_default();
+const BAD: Style = AnsiColor::Red.on_default();
+
+/// `text` in `style`, then a reset.
+fn styled(style: Style, text: &str) -> String {
+    format!("{}{text}{}", style.render(), style.render_reset())
+}
+
 /// [`change_text`] padded to `width` for the terminal, coloured when `color` is on.
 fn change_cell(r: &crate::metrics::MetricRow, width: usize, color: bool) -> String {
     // Padded before colouring: escape codes would count towards the column width.
     let text = format!("{:<width$}", change_text(r));
     // Only a change beyond noise is worth a colour: the eye should go where the news is.
-    let code = match (color, r.significant, r.direction.map(|d| d.as_str())) {
-        (true, Some(true), Some("better")) => "32",
-        (true, Some(true), Some("worse")) => "31",
+    let style = match (color, r.significant, r.direction.map(|d| d.as_str())) {
+        (true, Some(true), Some("better")) => GOOD,
+        (true, Some(true), Some("worse")) => BAD,
         _ => return text,
     };
-    format!("\x1b[{code}m{text}\x1b[0m")
+    styled(style, &text)
 }
 
 /// The data-quality section as sentences, for the terminal and the HTML report alike:
@@ -185,13 +196,13 @@ fn category_text(c: Option<crate::benchmarks::Category>, width: usize, color: bo
     if !color {
         return name;
     }
-    let code = match c {
-        Elite => "1;32",
-        High => "32",
-        Medium => "33",
-        Low => "31",
+    let style = match c {
+        Elite => GOOD.bold(),
+        High => GOOD,
+        Medium => FAIR,
+        Low => BAD,
     };
-    format!("\x1b[{code}m{name}\x1b[0m")
+    styled(style, &name)
 }
 
 /// The terminal summary of `dorascope report`: one line per metric, then data quality, then
@@ -301,4 +312,29 @@ pub fn metrics_text(
     }
     let _ = writeln!(o, "\nwrote {}: {}", out.display(), files.join(", "));
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::benchmarks::Category;
+
+    #[test]
+    fn categories_are_padded_then_coloured() {
+        assert_eq!(category_text(Some(Category::High), 6, false), "high  ");
+        assert_eq!(category_text(None, 3, true), "-  ");
+        assert_eq!(
+            category_text(Some(Category::High), 6, true),
+            "\x1b[32mhigh  \x1b[0m"
+        );
+        assert_eq!(
+            category_text(Some(Category::Medium), 6, true),
+            "\x1b[33mmedium\x1b[0m"
+        );
+        assert_eq!(category_text(Some(Category::Low), 3, true), "\x1b[31mlow\x1b[0m");
+        assert_eq!(
+            category_text(Some(Category::Elite), 5, true),
+            "\x1b[1m\x1b[32melite\x1b[0m"
+        );
+    }
 }

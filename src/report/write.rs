@@ -1,8 +1,11 @@
 //! Encoding tables as CSV, JSON or Parquet and writing them whole: to a file through a
 //! temporary file and a rename (never a half-written file), or to stdout in one write.
 
+use std::ffi::{OsStr, OsString};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
+
+use tempfile::TempPath;
 
 use super::table::{Table, Values};
 use crate::error::{Error, Result};
@@ -140,21 +143,37 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result
     };
     let name = path
         .file_name()
-        .ok_or_else(|| Error::output(path, "not a file name"))?
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|f| {
-            let mut w = io::BufWriter::with_capacity(1 << 16, f);
-            fill(&mut w)?;
-            w.into_inner().map_err(|e| e.into_error())?.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::output(path, e));
-    }
-    Ok(())
+        .ok_or_else(|| Error::output(path, "not a file name"))?;
+    // On error the temporary file is dropped, which removes it.
+    write_temp(dir, name, fill)
+        .and_then(|tmp| tmp.persist(path).map_err(io::Error::from))
+        .map_err(|e| Error::output(path, e))
+}
+
+/// A file in `dir` named `.NAME.XXXXXX.tmp`, written in full by `fill`, synced and closed: it
+/// is deleted when dropped, unless persisted (renamed into place) first.
+///
+/// Created as `File::create` would (read-write for all, less the umask), not with
+/// `NamedTempFile::new_in`'s owner-only mode, since the file becomes the output; and written
+/// through the plain `File`, so an error says what went wrong without the temporary name.
+pub(super) fn write_temp(
+    dir: &Path,
+    name: &OsStr,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<TempPath> {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .make_in(dir, |p| {
+            std::fs::OpenOptions::new().write(true).create_new(true).open(p)
+        })?;
+    let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+    fill(&mut w)?;
+    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    Ok(tmp.into_temp_path())
 }
 
 /// Writes a table to `out` (a path, or stdout for `None` / `-`).
@@ -231,6 +250,58 @@ mod tests {
             text,
             "name,at,n,h,ok\n'=HYPERLINK(1),1970-01-01T00:00:00Z,-5,1.5,true\n,,,,\n"
         );
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        std::fs::write(&p, "previous").unwrap();
+        let e = write_atomic(&p, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), format!("cannot write {}: disk full", p.display()));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "previous");
+        assert_eq!(names(dir.path()), ["out.csv"], "no temporary file left");
+
+        write_atomic(&p, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(names(dir.path()), ["out.csv"]);
+
+        let missing = dir.path().join("no-such-dir").join("x.csv");
+        let e = write_atomic(&missing, |w| w.write_all(b"x")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("cannot write {}: ", missing.display())),
+            "{e}"
+        );
+        assert!(!e.to_string().contains(".x.csv."), "no temporary name: {e}");
+    }
+
+    /// The output gets a new file's usual mode (0666 less the umask), as `File::create`
+    /// gives, not a temporary file's owner-only 0600.
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_keeps_the_usual_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let p = dir.path().join("atomic");
+        write_atomic(&p, |w| w.write_all(b"x")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(&p), mode(&plain));
     }
 
     #[test]
