@@ -57,7 +57,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The per-change table: every commit, the deployment that first shipped it, its lead time.
-    Changes(TableArgs),
+    Changes(ChangesArgs),
     /// The per-deployment table: what each deployment shipped, its lead times, rollbacks.
     Deployments(TableArgs),
     /// The per-incident table, from incident and alarm exports (--incidents).
@@ -301,6 +301,20 @@ pub struct TableArgs {
     /// Failure options (the `failed` column of deployments, the attribution of incidents).
     #[command(flatten)]
     pub failure: FailureArgs,
+    /// Write to this file instead of stdout (`-` is stdout).
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Table format.
+    #[arg(long, value_enum, default_value_t = Format::Csv, help_heading = "Output")]
+    pub format: Format,
+}
+
+/// `dorascope changes`: no failure options, as no column of its depends on them.
+#[derive(Debug, Clone, Args)]
+pub struct ChangesArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Write to this file instead of stdout (`-` is stdout).
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,

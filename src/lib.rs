@@ -26,14 +26,14 @@ pub mod time;
 use cli::{Cli, Command};
 use error::{Error, Result};
 use progress::Progress;
-use settings::{Report, Table};
+use settings::{Changes, Report, Table};
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<()> {
     let progress = Progress::new(cli.quiet);
     match cli.command {
-        Command::Changes(args) => commands::tables::table_command(&Table::new(&args)?, true, &progress),
-        Command::Deployments(args) => commands::tables::table_command(&Table::new(&args)?, false, &progress),
+        Command::Changes(args) => commands::tables::changes(&Changes::new(&args)?, &progress),
+        Command::Deployments(args) => commands::tables::deployments(&Table::new(&args)?, &progress),
         Command::Incidents(args) => commands::incidents::incidents_command(&Table::new(&args)?, &progress),
         Command::Report(args) => {
             commands::report::run(&Report::new(&args)?, cli.config.as_deref(), &progress)

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{ExportArgs, FailureArgs, InputArgs, ReportArgs, TableArgs};
+use crate::cli::{ChangesArgs, ExportArgs, FailureArgs, InputArgs, ReportArgs, TableArgs};
 use crate::error::{Error, Result};
 use crate::exports::ExportFiles;
 use crate::git::{ExportedDeployment, GitOptions, RepoInput, TagFilter};
@@ -157,7 +157,29 @@ impl Failure {
     }
 }
 
-/// `dorascope changes`, `deployments` and `incidents`.
+/// `dorascope changes`: no failure rules, as none of its columns depends on them.
+#[derive(Debug, Clone)]
+pub struct Changes {
+    /// Inputs.
+    pub input: Input,
+    /// Output file; `None` or `-` is stdout.
+    pub output: Option<PathBuf>,
+    /// Table format.
+    pub format: Format,
+}
+
+impl Changes {
+    /// Validates `changes`' arguments.
+    pub fn new(args: &ChangesArgs) -> Result<Changes> {
+        Ok(Changes {
+            input: Input::new(&args.input)?,
+            output: args.output.clone(),
+            format: args.format,
+        })
+    }
+}
+
+/// `dorascope deployments` and `incidents`.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// Inputs.

@@ -3,36 +3,43 @@
 use super::load::{check_output_dir, load};
 use crate::error::Result;
 use crate::progress::Progress;
-use crate::settings::Table;
+use crate::settings::{Changes, Table};
 use crate::{metrics, report};
 
-pub(crate) fn table_command(settings: &Table, needs_changes: bool, progress: &Progress) -> Result<()> {
+/// `dorascope changes`.
+pub(crate) fn changes(settings: &Changes, progress: &Progress) -> Result<()> {
     if let Some(out) = settings.output.as_deref() {
         check_output_dir(out)?;
     }
-    let name = if needs_changes { "changes" } else { "deployments" };
     let input = &settings.input;
-    let mut loaded = load(input, input.range, needs_changes, needs_changes, name, progress)?;
-    let table = if needs_changes {
-        report::changes_table(&loaded.analysis.changes)
-    } else {
-        let method = settings.failure.method;
-        let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
-        let d = &mut loaded.analysis.deployments;
-        let mut reasons = vec![None; d.len()];
-        if decides {
-            let f = metrics::failure::classify(
-                method,
-                d,
-                &loaded.exports.incidents,
-                &loaded.analysis.reverts,
-                settings.failure.fix(),
-                settings.failure.window,
-            );
-            metrics::failure::apply_failures(d, &f.failed, method);
-            reasons = f.failed;
-        }
-        report::table::deployments_table_with_reasons(d, &reasons)
-    };
+    let loaded = load(input, input.range, true, true, "changes", progress)?;
+    let table = report::changes_table(&loaded.analysis.changes);
+    report::write_table(&table, settings.format, settings.output.as_deref())
+}
+
+/// `dorascope deployments`.
+pub(crate) fn deployments(settings: &Table, progress: &Progress) -> Result<()> {
+    if let Some(out) = settings.output.as_deref() {
+        check_output_dir(out)?;
+    }
+    let input = &settings.input;
+    let mut loaded = load(input, input.range, false, false, "deployments", progress)?;
+    let method = settings.failure.method;
+    let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
+    let d = &mut loaded.analysis.deployments;
+    let mut reasons = vec![None; d.len()];
+    if decides {
+        let f = metrics::failure::classify(
+            method,
+            d,
+            &loaded.exports.incidents,
+            &loaded.analysis.reverts,
+            settings.failure.fix(),
+            settings.failure.window,
+        );
+        metrics::failure::apply_failures(d, &f.failed, method);
+        reasons = f.failed;
+    }
+    let table = report::table::deployments_table_with_reasons(d, &reasons);
     report::write_table(&table, settings.format, settings.output.as_deref())
 }
