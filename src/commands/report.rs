@@ -108,7 +108,18 @@ pub(crate) fn files(
         HashMap::new()
     };
     let bar = progress.spinner("hashing inputs");
-    let inputs = provenance::input_files(&loaded.exports.files)?;
+    let read: Vec<provenance::ReadFile> = loaded
+        .exports
+        .files
+        .iter()
+        .map(|f| provenance::ReadFile {
+            path: f.file.clone(),
+            format: f.format.map(|x| x.name()),
+            records: f.records,
+            skipped: f.problems.len() as u64,
+        })
+        .collect();
+    let inputs = provenance::input_files(&read)?;
     bar.finish_and_clear();
     let repos: Vec<(String, String)> = settings
         .input

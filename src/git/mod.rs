@@ -291,10 +291,7 @@ fn attribute_records(
         ..Default::default()
     };
     let in_range = |t: i64| opts.range.contains(t);
-    let change_time = |i: usize| match opts.commit_time {
-        CommitTime::Author => graph.author_time[i],
-        CommitTime::Committer => graph.commit_time[i],
-    };
+    let change_time = |i: usize| opts.commit_time.pick(graph.author_time[i], graph.commit_time[i]);
 
     // Group nodes by rank (a counting sort keeps this linear).
     let n_dep = candidates.len();

@@ -38,7 +38,8 @@ pub use summary::{Bootstrap, IndustryStanding, MethodRate, Methods, MetricRow, O
 /// its own: every step is total over well-formed records).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MetricsError {
-    /// `--since`/`--until` leave nothing inside.
+    /// The range comes out empty: `--since` at or after the end of the data, or `--until`
+    /// at or before its start (a range given whole is never empty, even without events).
     #[error("the range is empty: every deployment and incident is outside --since/--until")]
     EmptyRange,
     /// No deployment, incident or merge request at all.

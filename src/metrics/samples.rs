@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Failures, Inputs, LeadTimeMethod, Options, Quality, RestoreMethod, day_number, failure};
-use crate::model::{Change, CommitTime, Excluded};
+use crate::model::{Change, Excluded};
 use crate::time::Range;
 
 /// The samples every range is measured from, each tagged with the time that places it.
@@ -53,10 +53,7 @@ pub(super) fn samples(
     }
 
     // Lead time.
-    let change_time = |c: &Change| match opts.commit_time {
-        CommitTime::Author => c.author_time,
-        CommitTime::Committer => c.commit_time,
-    };
+    let change_time = |c: &Change| opts.commit_time.pick(c.author_time, c.commit_time);
     let push_lead = |t: i64, v: i64, q: &mut Quality, s: &mut Samples| {
         if v < 0 {
             if in_range(t) {
@@ -188,7 +185,7 @@ pub(super) fn samples(
 mod tests {
     use super::*;
     use crate::metrics::testutil::{Records, change, deployment, incident, merge_request, options, sha};
-    use crate::model::{Deployment, LeadRule};
+    use crate::model::{CommitTime, Deployment, LeadRule};
 
     /// 1970-01-01 is day 719,163 counted from 0001-01-01 (day 1).
     const EPOCH_DAY: i64 = 719_163;

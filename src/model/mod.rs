@@ -71,6 +71,16 @@ crate::model::choice! {
     }
 }
 
+impl CommitTime {
+    /// The chosen one of a commit's author and committer times.
+    pub fn pick(self, author: i64, committer: i64) -> i64 {
+        match self {
+            CommitTime::Author => author,
+            CommitTime::Committer => committer,
+        }
+    }
+}
+
 /// Where a deployment record came from and how its time was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::import::Imported;
 use crate::metrics::Summary;
 use crate::model::{Deployment, RepoQuality};
 
@@ -44,20 +43,33 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An export file as it was read, before it is hashed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFile {
+    /// The path as the user gave it.
+    pub path: String,
+    /// The detected or forced format's name.
+    pub format: Option<&'static str>,
+    /// Records read.
+    pub records: u64,
+    /// Records skipped as problems.
+    pub skipped: u64,
+}
+
 /// Hashes every file the exports were read from, in the order they were read.
-pub fn input_files(files: &[Imported]) -> Result<Vec<InputFile>> {
+pub fn input_files(files: &[ReadFile]) -> Result<Vec<InputFile>> {
     files
         .par_iter()
         .map(|f| {
-            let (bytes, sha256) = hash_file(Path::new(&f.file))
-                .map_err(|e| Error::Input(format!("{}: cannot read it again to hash it: {e}", f.file)))?;
+            let (bytes, sha256) = hash_file(Path::new(&f.path))
+                .map_err(|e| Error::Input(format!("{}: cannot read it again to hash it: {e}", f.path)))?;
             Ok(InputFile {
-                path: f.file.clone(),
-                format: f.format.map(|x| x.name().to_owned()),
+                path: f.path.clone(),
+                format: f.format.map(str::to_owned),
                 bytes,
                 sha256,
                 records: f.records,
-                skipped: f.problems.len() as u64,
+                skipped: f.skipped,
             })
         })
         .collect()

@@ -5,7 +5,7 @@ use crate::benchmarks::survey::Standing;
 use crate::report::svg::{Anchor, Svg};
 
 /// The survey's metric keys as people read them.
-pub fn standing_name(metric: &str) -> &str {
+fn standing_name(metric: &str) -> &str {
     match metric {
         "leadtime" => "lead time",
         "deployfreq" => "deployment frequency",

@@ -14,10 +14,10 @@ mod timeline;
 mod trend;
 
 pub use calendar::{CALENDAR_YEARS, Day, calendar};
-pub use industry::{industry, standing_name};
+pub use industry::industry;
 pub use lead_histogram::{LEAD_EDGES, lead_bin, lead_histogram};
 pub use timeline::{IncidentBar, TIMELINE_BARS, timeline};
-pub use trend::{DENSE_PERIODS, trend};
+pub use trend::trend;
 
 /// Width of every chart, in user units (the page scales it down on narrow screens).
 pub const WIDTH: f64 = 900.0;

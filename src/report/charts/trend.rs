@@ -7,7 +7,7 @@ use crate::metrics::MetricRow;
 use crate::report::svg::{Anchor, Svg};
 
 /// Above this many periods a trend draws its line and a band of intervals, no markers.
-pub const DENSE_PERIODS: usize = 100;
+const DENSE_PERIODS: usize = 100;
 
 /// One metric per period: the value with its 95% interval, the category bands behind it and
 /// the baseline as a dashed line.
