@@ -8,6 +8,7 @@ use super::{Baseline, Failures, reference};
 use crate::benchmarks::Category;
 use crate::benchmarks::survey::Standing;
 use crate::model::{CommitTime, FailureMethod, LeadRule, LeadTimeMethod, Metric, RestoreMethod};
+use crate::time::Range;
 
 pub(super) fn rfc<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::time::rfc3339(*t))
@@ -196,6 +197,13 @@ pub struct Summary {
     pub unavailable: Vec<String>,
     /// A reference computation (`--reference`), when asked for.
     pub reference: Option<reference::Reference>,
+}
+
+impl Summary {
+    /// The reported range.
+    pub fn range(&self) -> Range {
+        Range::new(self.since, self.until)
+    }
 }
 
 /// The methods and settings a summary was computed with: summary.json's `settings`,

@@ -1,6 +1,7 @@
 //! Axes shared by the charts: value scales and their ticks, category bands, round numbers
 //! and calendar ticks on a time axis.
 
+use crate::time::Range;
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::Kind;
@@ -183,7 +184,7 @@ pub(super) fn time_ticks(since: i64, until: i64, width: f64) -> Vec<(i64, String
                 (d.month() - 1) % step == 0
             };
             if aligned {
-                if let Some(t) = at(d).filter(|&t| t >= since && t < until) {
+                if let Some(t) = at(d).filter(|&t| Range::new(since, until).contains(t)) {
                     let label = if step >= 12 {
                         d.format("%Y").to_string()
                     } else {
@@ -204,7 +205,7 @@ pub(super) fn time_ticks(since: i64, until: i64, width: f64) -> Vec<(i64, String
             .unwrap_or(28);
         let mut d = a;
         while d <= b {
-            if let Some(t) = at(d).filter(|&t| t >= since && t < until) {
+            if let Some(t) = at(d).filter(|&t| Range::new(since, until).contains(t)) {
                 out.push((t, d.format("%Y-%m-%d").to_string()));
             }
             d += chrono::Duration::days(step);

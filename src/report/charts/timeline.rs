@@ -3,6 +3,7 @@
 use super::axis::time_ticks;
 use super::{CHAR_W, WIDTH};
 use crate::report::svg::{Anchor, PathData, Svg};
+use crate::time::Range;
 
 /// An incident as the timeline draws it.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +40,7 @@ pub fn timeline(
     let col = |t: i64| (((t - since) as f64 / span).clamp(0.0, 1.0) * (columns - 1) as f64) as usize;
     let mut per_col = vec![(0u64, 0u64); columns];
     for &(t, failed) in deploys {
-        if t >= since && t < until {
+        if Range::new(since, until).contains(t) {
             let c = &mut per_col[col(t)];
             c.0 += 1;
             c.1 += u64::from(failed);

@@ -24,7 +24,7 @@ pub(super) fn calendar(o: &mut String, input: &HtmlInput<'_>) {
     let mut days: BTreeMap<chrono::NaiveDate, Day> = BTreeMap::new();
     for (i, d) in input.deployments.iter().enumerate() {
         let reason = input.failure_reasons.get(i);
-        if !is_shown(d, reason) || d.deployed_at < s.since || d.deployed_at >= s.until {
+        if !is_shown(d, reason) || !s.range().contains(d.deployed_at) {
             continue;
         }
         let e = days.entry(date(d.deployed_at)).or_default();

@@ -136,7 +136,7 @@ fn thresholds(profile: Option<&Profile>, metric: Metric) -> Option<&Thresholds> 
 }
 
 fn in_range(s: &Summary, t: i64) -> bool {
-    t >= s.since && t < s.until
+    s.range().contains(t)
 }
 
 /// Incidents started in the range, in start order (ties by id, then position).
