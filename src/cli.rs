@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::import::Format as ExportFormat;
-use crate::metrics::{FailureMethod, LeadTimeMethod, RestoreMethod};
 use crate::model::{Choice, CommitTime};
+use crate::model::{FailureMethod, LeadTimeMethod, RestoreMethod};
 use crate::report::Format;
 
 /// Clap value enums from the model's named choices: the names and help come from their
@@ -30,7 +30,7 @@ value_enums!(
     FailureMethod,
     LeadTimeMethod,
     RestoreMethod,
-    crate::metrics::reference::ReferenceMethod,
+    crate::model::ReferenceMethod,
     ExportFormat,
     Format,
     crate::report::bundle::ReportFormat,
@@ -229,7 +229,7 @@ pub struct ReportArgs {
     /// --since..--until (both required, both inclusive), to reconcile before switching:
     /// gitlab-script (GitLab API exports; see docs/metrics.md).
     #[arg(long, value_enum, value_name = "METHOD", help_heading = "Metrics")]
-    pub reference: Option<crate::metrics::reference::ReferenceMethod>,
+    pub reference: Option<crate::model::ReferenceMethod>,
     /// The team the report is about: shown in report.html and summary.json, and a `team`
     /// label on every dora.om series, so that several teams' files can share one Prometheus.
     #[arg(long, value_name = "NAME", help_heading = "Output")]

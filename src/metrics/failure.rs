@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use crate::glob::GlobMatcher;
 
 use super::attribution::{self, Attributed};
-pub use crate::model::FailureMethod;
-use crate::model::{Deployment, Incident, Revert};
+use crate::model::{Deployment, FailureMethod, Incident, Revert};
 
 impl FailureMethod {
     /// Whether the method has what it needs to decide anything: a repository for `rollback`,

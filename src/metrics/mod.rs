@@ -23,8 +23,7 @@ mod baseline;
 
 use chrono::DateTime;
 
-pub use crate::model::{FailureMethod, LeadTimeMethod, RestoreMethod};
-use crate::model::{Instant, Metric};
+use crate::model::{FailureMethod, Instant, LeadTimeMethod, Metric, RestoreMethod};
 use crate::periods::{Period, PeriodSpec};
 use crate::time::Range;
 use crate::time::parse::Zone;

@@ -6,9 +6,8 @@
 use serde::Serialize;
 
 use crate::benchmarks::{self, Category};
-use crate::model::Metric;
-pub use crate::model::ReferenceMethod;
 use crate::model::{DeployStatus, DeploymentRecord, Incident, Instant, MergeRequest};
+use crate::model::{Metric, ReferenceMethod};
 
 /// One number of a reference computation.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use super::*;
 use crate::metrics::testutil::{deployment, incident};
-use crate::metrics::{Baseline, FailureMethod, Inputs, LeadTimeMethod, Options, RestoreMethod};
+use crate::metrics::{Baseline, Inputs, Options};
 use crate::model::CommitTime;
+use crate::model::{FailureMethod, LeadTimeMethod, RestoreMethod};
 use crate::periods::PeriodSpec;
 use crate::time::parse::Zone;
 
