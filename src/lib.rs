@@ -16,6 +16,7 @@ pub mod glob;
 pub mod import;
 pub mod metrics;
 pub mod model;
+pub mod paths;
 pub mod periods;
 pub mod progress;
 pub mod report;
