@@ -31,6 +31,7 @@ value_enums!(
     LeadTimeMethod,
     RestoreMethod,
     crate::model::ReferenceMethod,
+    crate::model::GroupBy,
     ExportFormat,
     Format,
     crate::report::bundle::ReportFormat,
@@ -102,9 +103,36 @@ pub struct InputArgs {
     /// Keep the history shipped by the first deployment in lead-time statistics.
     #[arg(long)]
     pub include_backlog: bool,
+    /// A file of repositories, one `DIR` or `LABEL=DIR` a line (`#` comments); added to --repo.
+    #[arg(long, value_name = "FILE")]
+    pub repos_from: Option<PathBuf>,
+    /// Services, teams and meaningful changes.
+    #[command(flatten)]
+    pub paths: PathArgs,
     /// Exports options.
     #[command(flatten)]
     pub exports: ExportArgs,
+}
+
+/// What the paths a change touches say about it.
+#[derive(Debug, Clone, Default, Args, serde::Serialize)]
+#[command(next_help_heading = "Services and teams")]
+pub struct PathArgs {
+    /// A service and the paths that are its code: NAME=GLOB[,GLOB...], globs from the
+    /// repository root ('*' within a directory, '**/' any directories, 'dir/**' a whole
+    /// directory); repeatable. A change belongs to every service one of its paths matches.
+    #[arg(long = "service", value_name = "NAME=GLOB")]
+    pub services: Vec<String>,
+    /// Teams from a CODEOWNERS file (team owners like @org/team only; individuals never
+    /// become teams). Without FILE: .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS or
+    /// .gitlab/CODEOWNERS at each repository's HEAD.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    pub codeowners: Option<String>,
+    /// Paths whose changes are not meaningful (docs, CI config: 'docs/**', '*.md'); repeatable.
+    /// A change touching only such paths leaves lead time; a deployment shipping only such
+    /// changes leaves deployment frequency and the failure rate.
+    #[arg(long = "ignore-paths", value_name = "GLOB")]
+    pub ignore_paths: Vec<String>,
 }
 
 /// Export files and how to read them.
@@ -196,6 +224,10 @@ pub struct ReportArgs {
         help_heading = "Metrics"
     )]
     pub period: String,
+    /// Every metric per repository, service (--service) or team (--codeowners) too, beside
+    /// the numbers for all together.
+    #[arg(long, value_name = "GROUP", help_heading = "Metrics")]
+    pub group_by: Option<crate::model::GroupBy>,
     /// What each metric is compared with: previous (the range of equal length before, and per
     /// period the period before), first:<duration> (the first 90d of data, say), a range
     /// 2024-01-01..2024-03-31, or none.

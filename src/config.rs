@@ -23,6 +23,8 @@ const PATH_OPTIONS: &[&str] = &[
     "incidents",
     "merge-requests",
     "merge-request-commits",
+    "repos-from",
+    "codeowners",
     "out",
     "output",
 ];
@@ -113,6 +115,7 @@ pub fn expand(args: Vec<OsString>, command: &clap::Command) -> Result<(Vec<OsStr
         }
         Ok(())
     };
+    let mut service_args = Vec::new();
     let mut sections: Vec<(&str, &toml::Table)> = Vec::new();
     for (key, value) in table.iter() {
         let key: &str = key;
@@ -133,9 +136,15 @@ pub fn expand(args: Vec<OsString>, command: &clap::Command) -> Result<(Vec<OsStr
         }
     }
     for (section, t) in sections {
+        if section == SERVICES {
+            if known(sub, "service") && !given.iter().any(|g| g == "service") {
+                service_args = services(t, &path)?;
+            }
+            continue;
+        }
         if command.find_subcommand(section).is_none() {
             return Err(Error::Input(format!(
-                "{}: [{section}]: not a command (expected [changes], [deployments], [incidents] or [report])",
+                "{}: [{section}]: not a command (expected [changes], [deployments], [incidents], [report] or [services])",
                 path.display()
             )));
         }
@@ -153,9 +162,40 @@ pub fn expand(args: Vec<OsString>, command: &clap::Command) -> Result<(Vec<OsStr
             add(key, v, &format!("[{section}] "))?;
         }
     }
+    inserted.extend(service_args);
     let mut out = args;
     out.splice(sub_at + 1..sub_at + 1, inserted);
     Ok((out, Some(path)))
+}
+
+/// The table of services: `[services]` with `NAME = "GLOB"` or `NAME = ["GLOB", ...]`.
+const SERVICES: &str = "services";
+
+/// `[services]` as `--service NAME=GLOB,GLOB` arguments.
+fn services(table: &toml::Table, path: &Path) -> Result<Vec<OsString>> {
+    let mut out = Vec::new();
+    for (name, value) in table.iter() {
+        let bad = || {
+            Error::Input(format!(
+                "{}: [services] {name}: expected a glob or a list of globs, like {name} = [\"services/{name}/**\"]",
+                path.display()
+            ))
+        };
+        let globs: Vec<&str> = match value {
+            toml::Value::String(g) => vec![g.as_str()],
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().ok_or_else(bad))
+                .collect::<Result<_>>()?,
+            _ => return Err(bad()),
+        };
+        if globs.is_empty() || globs.iter().any(|g| g.contains(',')) {
+            return Err(bad());
+        }
+        out.push(OsString::from("--service"));
+        out.push(OsString::from(format!("{name}={}", globs.join(","))));
+    }
+    Ok(out)
 }
 
 fn one_line(text: &str) -> String {
@@ -200,6 +240,38 @@ mod tests {
             .skip(3)
             .map(|a| a.to_string_lossy().replace(&base, "<dir>"))
             .collect())
+    }
+
+    #[test]
+    fn services_table_becomes_service_arguments() {
+        let text = r#"
+            ignore-paths = ["docs/**"]
+            [services]
+            api = ["services/api/**", "libs/api-*/**"]
+            web = "web/**"
+        "#;
+        assert_eq!(
+            run(text, &["report"]).unwrap(),
+            [
+                "report",
+                "--ignore-paths",
+                "docs/**",
+                "--service",
+                "api=services/api/**,libs/api-*/**",
+                "--service",
+                "web=web/**"
+            ]
+        );
+        // The command line's services replace the file's.
+        assert_eq!(
+            run(text, &["changes", "--service", "x=x/**"]).unwrap(),
+            ["changes", "--ignore-paths", "docs/**", "--service", "x=x/**"]
+        );
+        let e = run("[services]\napi = 3\n", &["report"]).unwrap_err().to_string();
+        assert!(
+            e.contains("[services] api: expected a glob or a list of globs"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -264,6 +264,13 @@ impl Exports {
                     failed: Some(failed),
                     service: d.service.clone(),
                     shipped: None,
+                    services: d
+                        .service
+                        .iter()
+                        .map(|s| std::sync::Arc::from(s.as_str()))
+                        .collect(),
+                    teams: Vec::new(),
+                    meaningful: true,
                 });
             }
             if !failed {

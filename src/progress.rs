@@ -39,6 +39,19 @@ impl Progress {
         bar
     }
 
+    /// A bar over a known number of items.
+    pub fn bar(&self, total: u64, message: &str) -> ProgressBar {
+        let Some(multi) = &self.multi else {
+            return ProgressBar::hidden();
+        };
+        let bar = multi.add(ProgressBar::new(total).with_message(message.to_owned()));
+        if let Ok(style) = ProgressStyle::with_template("{msg} [{wide_bar}] {pos}/{len} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
     /// A spinner for a step without a count.
     pub fn spinner(&self, message: &str) -> ProgressBar {
         let Some(multi) = &self.multi else {

@@ -6,16 +6,17 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{ChangesArgs, ExportArgs, FailureArgs, InputArgs, ReportArgs, TableArgs};
+use crate::cli::{ChangesArgs, ExportArgs, FailureArgs, InputArgs, PathArgs, ReportArgs, TableArgs};
 use crate::error::{Error, Result};
 use crate::exports::ExportFiles;
-use crate::git::{ExportedDeployment, GitOptions, RepoInput, TagFilter};
+use crate::git::{Codeowners, ExportedDeployment, GitOptions, PathOptions, RepoInput, TagFilter};
 use crate::glob::GlobMatcher;
 use crate::import::{ImportOptions, Zone};
 use crate::metrics::{Baseline, Options as EngineOptions};
 use crate::model::FailureMethod;
-use crate::model::ReferenceMethod;
 use crate::model::{CommitTime, LeadRule};
+use crate::model::{GroupBy, ReferenceMethod};
+use crate::paths::Service;
 use crate::periods::PeriodSpec;
 use crate::report::Format;
 use crate::report::bundle::ReportFormat;
@@ -38,6 +39,8 @@ pub struct Input {
     pub range: Range,
     /// Export files and how to read them.
     pub exports: ExportFiles,
+    /// Services, teams and ignored paths; `None` when none is asked for (no tree diffs).
+    pub paths: Option<Arc<PathOptions>>,
 }
 
 impl Input {
@@ -59,16 +62,20 @@ impl Input {
         {
             return Err(Error::Usage("--since must be before --until".into()));
         }
-        let repo_given = !args.repos.is_empty();
-        let repos = if repo_given {
-            args.repos.clone()
-        } else {
-            vec![PathBuf::from(".")]
-        };
+        let mut listed: Vec<(Option<String>, PathBuf)> =
+            args.repos.iter().map(|p| (None, p.clone())).collect();
+        if let Some(file) = &args.repos_from {
+            listed.extend(repos_from(file)?);
+        }
+        let repo_given = !listed.is_empty();
+        if !repo_given {
+            listed.push((None, PathBuf::from(".")));
+        }
         Ok(Input {
+            paths: path_options(&args.paths)?,
             exports: export_files(&args.exports)?,
             repo_given,
-            repos: label_repos(&repos),
+            repos: label_repos(&listed)?,
             tags,
             commit_time: args.commit_time,
             lead_rule: LeadRule {
@@ -94,8 +101,82 @@ impl Input {
             range,
             collect_changes,
             exports,
+            paths: self.paths.clone(),
         }
     }
+}
+
+/// `--service`, `--codeowners` and `--ignore-paths`, checked; `None` when none is given.
+fn path_options(args: &PathArgs) -> Result<Option<Arc<PathOptions>>> {
+    if args.services.is_empty() && args.codeowners.is_none() && args.ignore_paths.is_empty() {
+        return Ok(None);
+    }
+    let mut services: Vec<Service> = Vec::with_capacity(args.services.len());
+    for spec in &args.services {
+        let s = Service::parse(spec).map_err(|e| Error::Usage(format!("--service: {e}")))?;
+        if services.iter().any(|t| t.name == s.name) {
+            return Err(Error::Usage(format!(
+                "--service: '{}' is given twice (list every glob of a service in one NAME=GLOB,GLOB)",
+                s.name
+            )));
+        }
+        services.push(s);
+    }
+    for g in &args.ignore_paths {
+        crate::paths::compile_path_glob(g).map_err(|e| Error::Usage(format!("--ignore-paths: {e}")))?;
+    }
+    let codeowners = args.codeowners.as_ref().map(|f| {
+        if f.is_empty() {
+            Codeowners::InRepository
+        } else {
+            Codeowners::File(PathBuf::from(f))
+        }
+    });
+    Ok(Some(Arc::new(PathOptions {
+        services,
+        ignore: args.ignore_paths.clone(),
+        codeowners,
+    })))
+}
+
+/// The repositories listed in a `--repos-from` file: one `DIR` or `LABEL=DIR` a line, blank
+/// lines and `#` comments skipped; relative directories are read from the file's directory.
+fn repos_from(file: &Path) -> Result<Vec<(Option<String>, PathBuf)>> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Error::Usage(format!("--repos-from {}: cannot read it: {e}", file.display())))?;
+    let base = file.parent().unwrap_or(Path::new(""));
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (label, dir) = match line.split_once('=') {
+            Some((l, d)) if !l.contains('/') && !l.contains('\\') => (Some(l.trim().to_owned()), d.trim()),
+            _ => (None, line),
+        };
+        if dir.is_empty() || label.as_deref() == Some("") {
+            return Err(Error::Usage(format!(
+                "--repos-from {} line {}: expected DIR or LABEL=DIR, found '{line}'",
+                file.display(),
+                n + 1
+            )));
+        }
+        let dir = Path::new(dir);
+        let dir = if dir.is_relative() {
+            base.join(dir)
+        } else {
+            dir.to_owned()
+        };
+        out.push((label, dir));
+    }
+    if out.is_empty() {
+        return Err(Error::Usage(format!(
+            "--repos-from {}: lists no repository (one DIR or LABEL=DIR a line)",
+            file.display()
+        )));
+    }
+    Ok(out)
 }
 
 /// Validated export settings.
@@ -217,6 +298,8 @@ pub struct Report {
     pub engine: EngineOptions,
     /// `--reference` with its window (both ends required).
     pub reference: Option<(ReferenceMethod, i64, i64)>,
+    /// `--group-by`.
+    pub group_by: Option<GroupBy>,
     /// Output directory.
     pub out: PathBuf,
     /// What to produce.
@@ -275,6 +358,23 @@ impl Report {
             seed: crate::stats::BOOTSTRAP_SEED,
             team: args.team.clone(),
         };
+        let paths = input.paths.as_deref();
+        let group_by = args.group_by;
+        match group_by {
+            Some(GroupBy::Service) if paths.is_none_or(|p| p.services.is_empty()) => {
+                return Err(Error::Usage(
+                    "--group-by service: define the services with --service NAME=GLOB (or [services] in the config file)"
+                        .into(),
+                ));
+            }
+            Some(GroupBy::Team) if paths.is_none_or(|p| p.codeowners.is_none()) => {
+                return Err(Error::Usage(
+                    "--group-by team: teams come from CODEOWNERS; give --codeowners (or --codeowners FILE)"
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
         let reference = match (args.reference, input.range.since, input.range.until) {
             (None, ..) => None,
             (Some(method), Some(since), Some(until)) => Some((method, since, until)),
@@ -300,6 +400,7 @@ impl Report {
             failure,
             engine,
             reference,
+            group_by,
             out: args.out.clone(),
             formats: args.format.clone(),
             json: args.json,
@@ -338,23 +439,39 @@ fn label_of(path: &Path) -> String {
 
 /// Labels repositories by directory name, falling back to the path as given where two
 /// repositories would share a name.
-fn label_repos(paths: &[PathBuf]) -> Vec<RepoInput> {
-    let labels: Vec<String> = paths.iter().map(|p| label_of(p)).collect();
-    paths
+/// Labels the repositories: a label given in `--repos-from` as is, otherwise the directory's
+/// name, or its path where two names clash. Two repositories with one label are an error.
+fn label_repos(listed: &[(Option<String>, PathBuf)]) -> Result<Vec<RepoInput>> {
+    let names: Vec<String> = listed
         .iter()
-        .zip(&labels)
-        .map(|(path, label)| {
-            let clash = labels.iter().filter(|l| *l == label).count() > 1;
+        .map(|(l, p)| l.clone().unwrap_or_else(|| label_of(p)))
+        .collect();
+    let repos: Vec<RepoInput> = listed
+        .iter()
+        .zip(&names)
+        .map(|((given, path), name)| {
+            let clash = given.is_none() && names.iter().filter(|l| *l == name).count() > 1;
             RepoInput {
                 path: path.clone(),
                 label: if clash {
                     path.display().to_string()
                 } else {
-                    label.clone()
+                    name.clone()
                 },
             }
         })
-        .collect()
+        .collect();
+    for (i, r) in repos.iter().enumerate() {
+        if let Some(other) = repos[..i].iter().find(|o| o.label == r.label) {
+            return Err(Error::Usage(format!(
+                "two repositories are labelled '{}' ({} and {}): give them distinct labels (LABEL=DIR in --repos-from)",
+                r.label,
+                other.path.display(),
+                r.path.display()
+            )));
+        }
+    }
+    Ok(repos)
 }
 
 #[cfg(test)]
@@ -410,12 +527,61 @@ mod tests {
     #[test]
     fn labels_do_not_clash() {
         let l = label_repos(&[
-            PathBuf::from("/a/shop.git"),
-            PathBuf::from("/b/api"),
-            PathBuf::from("/c/api"),
-        ]);
+            (None, PathBuf::from("/a/shop.git")),
+            (None, PathBuf::from("/b/api")),
+            (None, PathBuf::from("/c/api")),
+            (Some("web".into()), PathBuf::from("/d/api")),
+        ])
+        .unwrap();
         assert_eq!(l[0].label, "shop");
         assert_eq!(l[1].label, "/b/api");
         assert_eq!(l[2].label, "/c/api");
+        assert_eq!(l[3].label, "web");
+        // A directory's name yields to a label given for another repository.
+        let yields = label_repos(&[
+            (Some("shop".into()), PathBuf::from("/x")),
+            (None, PathBuf::from("/a/shop")),
+        ]);
+        assert_eq!(yields.unwrap()[1].label, "/a/shop");
+        let twice = label_repos(&[
+            (Some("shop".into()), PathBuf::from("/x")),
+            (Some("shop".into()), PathBuf::from("/y")),
+        ]);
+        assert!(
+            twice
+                .unwrap_err()
+                .to_string()
+                .contains("two repositories are labelled 'shop'")
+        );
+    }
+
+    #[test]
+    fn repos_from_lists_labels_and_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("repos.txt");
+        std::fs::write(
+            &file,
+            "# the platform\n\napi=services/api\n/abs/web\n  billing = ../billing  \n",
+        )
+        .unwrap();
+        let got = repos_from(&file).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (Some("api".into()), dir.path().join("services/api")),
+                (None, PathBuf::from("/abs/web")),
+                (Some("billing".into()), dir.path().join("../billing")),
+            ]
+        );
+        std::fs::write(&file, "api=\n").unwrap();
+        let e = repos_from(&file).unwrap_err().to_string();
+        assert!(e.contains("line 1: expected DIR or LABEL=DIR"), "{e}");
+        std::fs::write(&file, "# nothing\n").unwrap();
+        assert!(
+            repos_from(&file)
+                .unwrap_err()
+                .to_string()
+                .contains("lists no repository")
+        );
     }
 }

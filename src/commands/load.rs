@@ -93,7 +93,23 @@ pub(crate) fn check_output_dir(out: &Path) -> Result<()> {
 /// Reads every repository (in parallel), prints their data-quality warnings, and merges the
 /// records in the order the repositories were given.
 pub fn analyze_all(repos: &[RepoInput], git: &GitOptions, progress: &Progress) -> Result<RepoAnalysis> {
-    let results: Vec<_> = repos.par_iter().map(|r| git::analyze(r, git, progress)).collect();
+    // One repository shows its steps; several show one bar over the repositories.
+    let results: Vec<_> = if repos.len() == 1 {
+        vec![git::analyze(&repos[0], git, progress)]
+    } else {
+        let bar = progress.bar(repos.len() as u64, "reading repositories");
+        let quiet = Progress::hidden();
+        let results = repos
+            .par_iter()
+            .map(|r| {
+                let a = git::analyze(r, git, &quiet);
+                bar.inc(1);
+                a
+            })
+            .collect();
+        bar.finish_and_clear();
+        results
+    };
     let mut all = RepoAnalysis::default();
     for result in results {
         let a = result?;
@@ -164,6 +180,22 @@ fn warn_quality(a: &RepoAnalysis, progress: &Progress) {
             q.repo,
             q.skipped_tags.len() - SHOWN
         ));
+    }
+    if let Some(o) = &q.ownership {
+        for w in o.warnings.iter().take(SHOWN) {
+            progress.warn(&format!("{}: {w}", q.repo));
+        }
+        if o.file.is_empty() {
+            progress.warn(&format!(
+                "{}: no CODEOWNERS file at HEAD (.github/, the root, docs/ or .gitlab/): no change belongs to a team",
+                q.repo
+            ));
+        } else if o.individual_only > 0 {
+            progress.warn(&format!(
+                "{}: {} of {} files at HEAD are owned by individuals only in {}: their changes belong to no team",
+                q.repo, o.individual_only, o.files, o.file
+            ));
+        }
     }
     if q.negative_lead_times > 0 {
         progress.warn(&format!(

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::load::{check_output_dir, load};
 use crate::error::{Error, Result};
-use crate::model::{Change, Deployment, Sha};
+use crate::model::{Change, Deployment, GroupBy, Sha};
 use crate::progress::Progress;
 use crate::report::bundle::{self, ReportData, ReportFormat};
 use crate::report::provenance;
@@ -53,6 +53,19 @@ pub(crate) fn files(
         outcome.summary.reference =
             Some(metrics::reference::compute(method, refs, since, until).map_err(Error::Usage)?);
     }
+    if let Some(by) = settings.group_by {
+        let names = group_names(by, settings, &loaded.analysis);
+        outcome.summary.groups = metrics::groups::compute_groups(
+            inputs,
+            &settings.engine,
+            by,
+            &names,
+            &outcome.summary,
+            &outcome.failures,
+        )
+        .map_err(|e| Error::Input(e.to_string()))?;
+        outcome.summary.group_by = Some(by);
+    }
     bar.finish_and_clear();
     for u in &outcome.summary.unavailable {
         progress.warn(u);
@@ -64,6 +77,13 @@ pub(crate) fn files(
         .per_repo
         .iter()
         .map(|r| r.unresolved_deployments.len() as u64)
+        .sum();
+    q.files_owned_by_individuals_only = loaded
+        .analysis
+        .per_repo
+        .iter()
+        .filter_map(|r| r.ownership.as_ref())
+        .map(|o| o.individual_only)
         .sum();
 
     let method = settings.failure.method;
@@ -189,6 +209,30 @@ fn subjects(repos: &[crate::git::RepoInput], changes: &[Change], shown: &[usize]
         }
     }
     out
+}
+
+/// The groups of `--group-by`, in the order a reader expects: repositories as given,
+/// services as defined, teams by name (those that own a change or a deployment).
+fn group_names(by: GroupBy, settings: &Report, analysis: &crate::git::RepoAnalysis) -> Vec<String> {
+    match by {
+        GroupBy::Repo => settings.input.repos.iter().map(|r| r.label.clone()).collect(),
+        GroupBy::Service => settings
+            .input
+            .paths
+            .iter()
+            .flat_map(|p| p.services.iter().map(|s| s.name.to_string()))
+            .collect(),
+        GroupBy::Team => {
+            let teams: std::collections::BTreeSet<&str> = analysis
+                .changes
+                .iter()
+                .flat_map(|c| c.teams.iter())
+                .chain(analysis.deployments.iter().flat_map(|d| d.teams.iter()))
+                .map(|t| &**t)
+                .collect();
+            teams.into_iter().map(str::to_owned).collect()
+        }
+    }
 }
 
 #[cfg(test)]

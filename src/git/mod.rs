@@ -3,7 +3,9 @@
 //! No gix type leaves this module.
 
 pub mod attribute;
+mod codeowners;
 pub mod graph;
+pub mod paths;
 pub mod tags;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +13,7 @@ use std::sync::Arc;
 
 use crate::error::GitError;
 use crate::model::{Change, CommitTime, Deployment, DeploymentKind, LeadRule, RepoQuality, Sha, Shipped};
+use crate::paths::{PathClass, PathRules};
 use crate::progress::Progress;
 use crate::time::Range;
 pub use tags::TagFilter;
@@ -31,6 +34,29 @@ pub struct GitOptions {
     pub collect_changes: bool,
     /// Deployments from exports; `None` means deployments are the release tags.
     pub exports: Option<Arc<Vec<ExportedDeployment>>>,
+    /// Services, teams and ignored paths; `None`: no tree diffs, no path columns.
+    pub paths: Option<Arc<PathOptions>>,
+}
+
+/// What the paths of a change are read for (`--service`, `--codeowners`, `--ignore-paths`).
+#[derive(Debug, Clone)]
+pub struct PathOptions {
+    /// Services and their globs.
+    pub services: Vec<crate::paths::Service>,
+    /// Globs of paths whose changes are not meaningful.
+    pub ignore: Vec<String>,
+    /// Where the CODEOWNERS file is, if teams are asked for.
+    pub codeowners: Option<Codeowners>,
+}
+
+/// Where teams come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Codeowners {
+    /// The first of `.github/CODEOWNERS`, `CODEOWNERS`, `docs/CODEOWNERS` and
+    /// `.gitlab/CODEOWNERS` in the repository's HEAD.
+    InRepository,
+    /// A file on disk, or if there is none at that path, at that path in HEAD.
+    File(PathBuf),
 }
 
 /// A finished production deployment from an export, not yet mapped to a commit.
@@ -212,12 +238,85 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
     let graph = graph::load(&repo, &tips, path, &bar)?;
     bar.finish_and_clear();
 
+    let classified = match &opts.paths {
+        Some(p) => Some(classify(&repo, p, &graph, input, progress)?),
+        None => None,
+    };
+
     let bar = progress.spinner(&format!("{}: attributing", input.label));
-    let mut analysis = attribute_records(input, opts, &graph, candidates, skipped, shallow)?;
+    let mut analysis = attribute_records(
+        input,
+        opts,
+        &graph,
+        candidates,
+        skipped,
+        shallow,
+        classified.as_ref(),
+    )?;
+    analysis.quality.ownership = classified.and_then(|c| c.ownership);
     analysis.quality.unresolved_deployments = unresolved;
     analysis.quality.head = head.map(|h| h.to_string());
     bar.finish_and_clear();
     Ok(analysis)
+}
+
+/// Every change's services, teams and meaningfulness, from the paths it touches.
+struct Classified {
+    /// Service names by index.
+    services: Vec<Arc<str>>,
+    /// Team names by index.
+    teams: Vec<Arc<str>>,
+    /// By node.
+    classes: Vec<PathClass>,
+    /// Who owns HEAD's files, when teams were asked for.
+    ownership: Option<crate::model::Ownership>,
+}
+
+fn classify(
+    repo: &gix::Repository,
+    p: &PathOptions,
+    graph: &graph::CommitGraph,
+    input: &RepoInput,
+    progress: &Progress,
+) -> Result<Classified, GitError> {
+    let path = input.path.as_path();
+    let (owners, ownership) = match &p.codeowners {
+        Some(source) => match codeowners::read(repo, source, path)? {
+            Some((o, ownership)) => (Some(o), Some(ownership)),
+            // Teams asked for, but no file: every change belongs to no team.
+            None => (None, Some(crate::model::Ownership::default())),
+        },
+        None => (None, None),
+    };
+    let rules =
+        PathRules::new(p.services.clone(), p.ignore.clone(), owners).map_err(|reason| GitError::Read {
+            path: path.to_owned(),
+            what: "reading the path rules",
+            reason,
+        })?;
+    let bar = progress.counter(&format!("{}: reading paths", input.label));
+    let classes = paths::per_commit(repo, graph, |_, touched| rules.classify(touched), path, &bar)?;
+    bar.finish_and_clear();
+    Ok(Classified {
+        services: rules.service_names().to_vec(),
+        // `@org/team` is written `org/team`: a name, not a mention (and no spreadsheet
+        // formula guard in CSV).
+        teams: rules
+            .team_names()
+            .iter()
+            .map(|t| Arc::from(t.strip_prefix('@').unwrap_or(t)))
+            .collect(),
+        classes,
+        ownership,
+    })
+}
+
+/// The names of `idx`, sorted.
+fn names(all: &[Arc<str>], idx: &[u16]) -> Vec<Arc<str>> {
+    let mut out: Vec<Arc<str>> = idx.iter().map(|&k| all[k as usize].clone()).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 fn no_matching_tags(path: &Path, opts: &GitOptions, tags: &tags::Tags) -> GitError {
@@ -250,7 +349,14 @@ fn attribute_records(
     all: Vec<Candidate>,
     skipped_tags: Vec<String>,
     shallow: bool,
+    classified: Option<&Classified>,
 ) -> Result<RepoAnalysis, GitError> {
+    let meaningful_default = PathClass::default();
+    let class_of = |i: usize| {
+        classified
+            .and_then(|c| c.classes.get(i))
+            .unwrap_or(&meaningful_default)
+    };
     let path = input.path.as_path();
     let mut candidates = Vec::with_capacity(all.len());
     let mut failed = Vec::new();
@@ -323,9 +429,21 @@ fn attribute_records(
         let backlog = rank == 0;
         let reported = dep.is_none_or(|d| in_range(d.time));
         let mut shipped = Vec::new();
+        // The deployment's services and teams: those of the meaningful changes it shipped.
+        let (mut dep_services, mut dep_teams) = (Vec::<u16>::new(), Vec::<u16>::new());
+        let (mut plain_changes, mut meaningful_changes) = (0u64, 0u64);
         for &node in nodes.iter() {
             let i = node as usize;
             let is_merge = graph.dag.parents(i).len() > 1;
+            let class = class_of(i);
+            if !is_merge {
+                plain_changes += 1;
+                if class.meaningful {
+                    meaningful_changes += 1;
+                    dep_services.extend_from_slice(&class.services);
+                    dep_teams.extend_from_slice(&class.teams);
+                }
+            }
             let lead = dep.map(|d| d.time - change_time(i));
             if let Some(lead) = lead {
                 if reported {
@@ -333,6 +451,7 @@ fn attribute_records(
                         lead_seconds: lead,
                         is_merge,
                         backlog,
+                        meaningful: class.meaningful,
                     });
                 }
                 if opts.lead.is_change(is_merge) {
@@ -358,10 +477,26 @@ fn attribute_records(
                     deployed_at: dep.map(|d| d.time),
                     lead_time_seconds: lead,
                     backlog: dep.is_some() && backlog,
+                    services: classified
+                        .map(|c| names(&c.services, &class.services))
+                        .unwrap_or_default(),
+                    teams: classified
+                        .map(|c| names(&c.teams, &class.teams))
+                        .unwrap_or_default(),
+                    meaningful: class.meaningful,
                 });
             }
         }
         if let Some(d) = dep.filter(|_| reported) {
+            dep_services.sort_unstable();
+            dep_services.dedup();
+            dep_teams.sort_unstable();
+            dep_teams.dedup();
+            let services = match (&d.c.service, classified) {
+                (Some(s), _) => vec![Arc::from(s.as_str())],
+                (None, Some(c)) => names(&c.services, &dep_services),
+                (None, None) => Vec::new(),
+            };
             out.deployments.push(Deployment {
                 repo: input.label.clone(),
                 name: d.c.name.to_string(),
@@ -378,6 +513,13 @@ fn attribute_records(
                 failed: d.c.failed,
                 service: d.c.service.clone(),
                 shipped: Some(shipped),
+                services,
+                teams: classified
+                    .map(|c| names(&c.teams, &dep_teams))
+                    .unwrap_or_default(),
+                // Not meaningful: it shipped changes, and every one of them touched ignored
+                // paths only (merge commits carry no paths of their own).
+                meaningful: plain_changes == 0 || meaningful_changes > 0,
             });
         }
     }
@@ -399,6 +541,9 @@ fn attribute_records(
             failed: Some(true),
             service: f.c.service.clone(),
             shipped: Some(Vec::new()),
+            services: f.c.service.iter().map(|s| Arc::from(s.as_str())).collect(),
+            teams: Vec::new(),
+            meaningful: true,
         });
     }
     let deployment_of = |node: u32| {

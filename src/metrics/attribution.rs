@@ -20,12 +20,13 @@ pub struct Attributed {
     pub why: String,
 }
 
-/// Successful deployments (not reported failed by their tool) in time order, ties by name:
-/// the timeline incidents are matched against. Computed once per classification
-/// ([`crate::metrics::Failures::timeline`]) and handed to every rule.
+/// Successful, meaningful deployments (not reported failed by their tool, not shipping only
+/// ignored paths) in time order, ties by name: the timeline incidents are matched against.
+/// Computed once per classification ([`crate::metrics::Failures::timeline`]) and handed to
+/// every rule.
 pub fn timeline(deployments: &[Deployment]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..deployments.len())
-        .filter(|&i| deployments[i].failed != Some(true))
+        .filter(|&i| deployments[i].failed != Some(true) && deployments[i].meaningful)
         .collect();
     idx.sort_by(|&a, &b| {
         let (x, y) = (&deployments[a], &deployments[b]);
@@ -55,7 +56,7 @@ pub fn asof_backward(times: &[i64], starts: &[i64], window: i64) -> Vec<Option<u
 
 /// Applies a window rule service by service. When deployments name their service, an
 /// incident that names one (compared case-insensitively) is matched only against deployments
-/// of that service: a payments outage is not blamed on a search release. Incidents without a
+/// of that service (named by the export, or by `--service` from the paths they shipped): a payments outage is not blamed on a search release. Incidents without a
 /// service, and all incidents when no deployment names one, are matched against every
 /// deployment.
 pub fn by_service(
@@ -79,7 +80,7 @@ pub fn by_service(
             Some(s) => line
                 .iter()
                 .copied()
-                .filter(|&d| key(&deployments[d].service).as_ref() == Some(s))
+                .filter(|&d| serves(&deployments[d], s))
                 .collect(),
             None => line.to_vec(),
         };
@@ -113,7 +114,16 @@ pub fn service_key(service: &Option<String>) -> Option<String> {
 /// Whether the deployments name services at all. Decided over every record, failed runs too,
 /// so that the rule does not change with which runs happened to fail.
 pub fn names_services(deployments: &[Deployment]) -> bool {
-    deployments.iter().any(|d| service_key(&d.service).is_some())
+    deployments
+        .iter()
+        .any(|d| service_key(&d.service).is_some() || !d.services.is_empty())
+}
+
+/// Whether a deployment belongs to the service `key` (lower case): the one its export
+/// names, or one its changes' paths belong to (`--service`).
+fn serves(d: &Deployment, key: &str) -> bool {
+    service_key(&d.service).as_deref() == Some(key)
+        || d.services.iter().any(|s| s.trim().to_lowercase() == key)
 }
 
 /// The `window` rule: the latest successful deployment that finished at or before the

@@ -131,9 +131,14 @@ fn classify_from(
             }
         }
     }
+    // A deployment that shipped only ignored paths is in no denominator.
     let counted = match method {
-        FailureMethod::Status => vec![true; n],
-        _ => successful,
+        FailureMethod::Status => deployments.iter().map(|d| d.meaningful).collect(),
+        _ => successful
+            .iter()
+            .zip(deployments)
+            .map(|(&ok, d)| ok && d.meaningful)
+            .collect(),
     };
     Failures {
         failed,

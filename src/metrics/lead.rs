@@ -15,7 +15,10 @@ pub fn deployment_columns(deployments: &mut [Deployment], rule: LeadRule) {
         };
         let mut leads: Vec<i64> = shipped
             .iter()
-            .filter(|s| rule.excluded(s.is_merge, s.backlog, s.lead_seconds).is_none())
+            .filter(|s| {
+                rule.excluded(s.is_merge, s.meaningful, s.backlog, s.lead_seconds)
+                    .is_none()
+            })
             .map(|s| s.lead_seconds)
             .collect();
         d.changes = Some(shipped.iter().filter(|s| rule.is_change(s.is_merge)).count() as u64);
@@ -35,6 +38,7 @@ mod tests {
             lead_seconds,
             is_merge,
             backlog,
+            meaningful: true,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod aggregate;
 pub mod attribution;
 pub mod compare;
 pub mod failure;
+pub mod groups;
 pub mod lead;
 mod options;
 pub mod reference;
@@ -31,7 +32,9 @@ pub use failure::Failures;
 pub use options::{Baseline, Inputs, Options};
 use rows::Cells;
 use samples::Samples;
-pub use summary::{Bootstrap, IndustryStanding, MethodRate, Methods, MetricRow, Outcome, Quality, Summary};
+pub use summary::{
+    Bootstrap, GroupSummary, IndustryStanding, MethodRate, Methods, MetricRow, Outcome, Quality, Summary,
+};
 
 /// Why the engine cannot measure: always the inputs (the engine itself has no failure of
 /// its own: every step is total over well-formed records).
@@ -124,6 +127,8 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, MetricsErr
         data_quality,
         unavailable,
         reference: None,
+        group_by: None,
+        groups: Vec::new(),
     };
     Ok(Outcome {
         summary,

@@ -46,6 +46,10 @@ pub(super) fn samples(
         .iter()
         .filter(|x| x.failed == Some(true) && in_range(x.deployed_at))
         .count() as u64;
+    q.not_meaningful_deployments = d
+        .iter()
+        .filter(|x| !x.meaningful && in_range(x.deployed_at))
+        .count() as u64;
     for (i, dep) in d.iter().enumerate() {
         if failures.counted[i] {
             s.failed.push((dep.deployed_at, failures.failed[i].is_some()));
@@ -70,8 +74,9 @@ pub(super) fn samples(
                     continue;
                 };
                 let counted = u64::from(in_range(t));
-                match opts.lead_rule.excluded(c.is_merge, c.backlog, v) {
+                match opts.lead_rule.excluded(c.is_merge, c.meaningful, c.backlog, v) {
                     Some(Excluded::Merge) => q.merge_commits += counted,
+                    Some(Excluded::NotMeaningful) => q.not_meaningful_changes += counted,
                     Some(Excluded::Backlog) => q.backlog_changes += counted,
                     Some(Excluded::Negative) => q.negative_lead_times += counted,
                     None => s.lead.push((t, v)),

@@ -7,7 +7,7 @@ use super::compare::Direction;
 use super::{Baseline, Failures, reference};
 use crate::benchmarks::Category;
 use crate::benchmarks::survey::Standing;
-use crate::model::{CommitTime, FailureMethod, LeadRule, LeadTimeMethod, Metric, RestoreMethod};
+use crate::model::{CommitTime, FailureMethod, GroupBy, LeadRule, LeadTimeMethod, Metric, RestoreMethod};
 use crate::time::Range;
 
 pub(super) fn rfc<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
@@ -133,6 +133,12 @@ pub struct Quality {
     pub negative_lead_times: u64,
     /// Merge commits left out of lead time.
     pub merge_commits: u64,
+    /// Changes left out of lead time because every path they touch is ignored
+    /// (`--ignore-paths`).
+    pub not_meaningful_changes: u64,
+    /// Successful deployments left out of deployment frequency and the failure rate because
+    /// they shipped only such changes.
+    pub not_meaningful_deployments: u64,
     /// Incidents started in range.
     pub incidents: u64,
     /// Of them, still open (no resolution): counted, not in restore statistics.
@@ -149,6 +155,9 @@ pub struct Quality {
     pub skipped_records: u64,
     /// Export deployments whose commit is not in any repository given.
     pub unresolved_deployments: u64,
+    /// Files at HEAD that CODEOWNERS gives to individuals only (`--codeowners`): their
+    /// changes belong to no team.
+    pub files_owned_by_individuals_only: u64,
 }
 
 /// Where the team stands in an industry.
@@ -197,6 +206,28 @@ pub struct Summary {
     pub unavailable: Vec<String>,
     /// A reference computation (`--reference`), when asked for.
     pub reference: Option<reference::Reference>,
+    /// What the groups are (`--group-by`), if any.
+    pub group_by: Option<GroupBy>,
+    /// Every metric per group (`--group-by`), over the same range and periods.
+    pub groups: Vec<GroupSummary>,
+}
+
+/// One group's numbers (`--group-by`): the same rows as the whole report's, over the
+/// records that belong to the group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupSummary {
+    /// The repository label, service or team.
+    pub group: String,
+    /// Each metric over the whole range.
+    pub overall: Vec<MetricRow>,
+    /// Each metric per period.
+    pub periods: Vec<MetricRow>,
+    /// The failure rate under every method, over the whole range.
+    pub failure_methods: Vec<MethodRate>,
+    /// Data quality over the group's records.
+    pub data_quality: Quality,
+    /// Metrics the group's records cannot give, and why.
+    pub unavailable: Vec<String>,
 }
 
 impl Summary {

@@ -35,6 +35,9 @@ pub fn deployment(name: &str, time: i64) -> Deployment {
         failed: None,
         service: None,
         shipped: None,
+        services: Vec::new(),
+        teams: Vec::new(),
+        meaningful: true,
     }
 }
 
@@ -163,6 +166,9 @@ pub fn change(n: u8, deployed_at: Option<i64>, lead: i64) -> Change {
         deployed_at,
         lead_time_seconds: deployed_at.map(|_| lead),
         backlog: false,
+        services: Vec::new(),
+        teams: Vec::new(),
+        meaningful: true,
     }
 }
 

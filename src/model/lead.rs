@@ -18,6 +18,8 @@ pub struct LeadRule {
 pub enum Excluded {
     /// A merge commit, without `--include-merges`.
     Merge,
+    /// Every path it touches is ignored (`--ignore-paths`).
+    NotMeaningful,
     /// Shipped by the first deployment in the data, without `--include-backlog`: its lead
     /// time mostly measures how old the history is.
     Backlog,
@@ -35,6 +37,8 @@ pub struct Shipped {
     pub is_merge: bool,
     /// Shipped by the first deployment in the data.
     pub backlog: bool,
+    /// Not every path it touches is ignored (`--ignore-paths`).
+    pub meaningful: bool,
 }
 
 impl LeadRule {
@@ -44,10 +48,12 @@ impl LeadRule {
     }
 
     /// Why a deployed change with lead time `lead` is left out, if it is; asked in this
-    /// order: merge, backlog, negative.
-    pub fn excluded(self, is_merge: bool, backlog: bool, lead: i64) -> Option<Excluded> {
+    /// order: merge, not meaningful, backlog, negative.
+    pub fn excluded(self, is_merge: bool, meaningful: bool, backlog: bool, lead: i64) -> Option<Excluded> {
         if !self.is_change(is_merge) {
             Some(Excluded::Merge)
+        } else if !meaningful {
+            Some(Excluded::NotMeaningful)
         } else if backlog && !self.include_backlog {
             Some(Excluded::Backlog)
         } else if lead < 0 {
@@ -60,7 +66,9 @@ impl LeadRule {
     /// The change's lead time, if it is deployed and counts.
     pub fn lead(self, c: &Change) -> Option<i64> {
         let v = c.lead_time_seconds.filter(|_| c.deployed_at.is_some())?;
-        self.excluded(c.is_merge, c.backlog, v).is_none().then_some(v)
+        self.excluded(c.is_merge, c.meaningful, c.backlog, v)
+            .is_none()
+            .then_some(v)
     }
 }
 
@@ -71,16 +79,21 @@ mod tests {
     #[test]
     fn exclusions_in_order() {
         let default = LeadRule::default();
-        assert_eq!(default.excluded(true, true, -5), Some(Excluded::Merge));
-        assert_eq!(default.excluded(false, true, -5), Some(Excluded::Backlog));
-        assert_eq!(default.excluded(false, false, -5), Some(Excluded::Negative));
-        assert_eq!(default.excluded(false, false, 0), None);
+        assert_eq!(default.excluded(true, false, true, -5), Some(Excluded::Merge));
+        assert_eq!(
+            default.excluded(false, false, true, -5),
+            Some(Excluded::NotMeaningful)
+        );
+        assert_eq!(default.excluded(false, true, true, -5), Some(Excluded::Backlog));
+        assert_eq!(default.excluded(false, true, false, -5), Some(Excluded::Negative));
+        assert_eq!(default.excluded(false, true, false, 0), None);
         let all = LeadRule {
             include_merges: true,
             include_backlog: true,
         };
-        assert_eq!(all.excluded(true, true, 7), None);
-        assert_eq!(all.excluded(true, true, -1), Some(Excluded::Negative));
+        assert_eq!(all.excluded(true, true, true, 7), None);
+        assert_eq!(all.excluded(true, false, true, 7), Some(Excluded::NotMeaningful));
+        assert_eq!(all.excluded(true, true, true, -1), Some(Excluded::Negative));
         assert!(all.is_change(true) && !default.is_change(true) && default.is_change(false));
     }
 }

@@ -50,3 +50,13 @@ crate::model::choice! {
             incidents 0-48 h after a deployment's `created_at`";
     }
 }
+
+crate::model::choice! {
+    /// What the report breaks its numbers down by (`--group-by`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum GroupBy {
+        Repo = "repo", "Each repository (--repo, --repos-from)";
+        Service = "service", "Each service (--service)";
+        Team = "team", "Each team (--codeowners)";
+    }
+}

@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub use choice::Choice;
 pub(crate) use choice::choice;
 pub use lead::{Excluded, LeadRule, Shipped};
-pub use methods::{FailureMethod, LeadTimeMethod, ReferenceMethod, RestoreMethod};
+pub use methods::{FailureMethod, GroupBy, LeadTimeMethod, ReferenceMethod, RestoreMethod};
 pub use metric::Metric;
 
 use serde::Serialize;
@@ -45,6 +45,24 @@ impl PartialEq<str> for Sha {
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
                     == Some(*b)
             })
+    }
+}
+
+impl std::str::FromStr for Sha {
+    type Err = String;
+
+    /// 40 hex digits, either case.
+    fn from_str(text: &str) -> Result<Sha, String> {
+        let bad = || format!("'{text}' is not a full commit id (40 hex digits)");
+        if text.len() != 40 {
+            return Err(bad());
+        }
+        let mut bytes = [0u8; 20];
+        for (b, hex) in bytes.iter_mut().zip(text.as_bytes().chunks(2)) {
+            let h = std::str::from_utf8(hex).map_err(|_| bad())?;
+            *b = u8::from_str_radix(h, 16).map_err(|_| bad())?;
+        }
+        Ok(Sha(bytes))
     }
 }
 
@@ -126,6 +144,14 @@ pub struct Change {
     /// Shipped by the first deployment in the data, so its lead time mostly measures how old
     /// the history is rather than the delivery process.
     pub backlog: bool,
+    /// The services (`--service`) one of its paths belongs to, sorted; empty when none are
+    /// defined or none matches.
+    pub services: Vec<Arc<str>>,
+    /// The teams (`--codeowners`) owning one of its paths, sorted.
+    pub teams: Vec<Arc<str>>,
+    /// False when it touches at least one path and every path it touches is ignored
+    /// (`--ignore-paths`): it then leaves lead time.
+    pub meaningful: bool,
 }
 
 /// One production deployment.
@@ -160,6 +186,14 @@ pub struct Deployment {
     pub failed: Option<bool>,
     /// Service or application, when the export names one (tags name none).
     pub service: Option<String>,
+    /// The services it belongs to, sorted: the one its export names, else those of the
+    /// meaningful changes it shipped first.
+    pub services: Vec<Arc<str>>,
+    /// The teams owning the meaningful changes it shipped first, sorted.
+    pub teams: Vec<Arc<str>>,
+    /// False when it shipped changes and none of them is meaningful (`--ignore-paths`): it
+    /// then leaves deployment frequency and the failure-rate denominators.
+    pub meaningful: bool,
     /// What it shipped first, from the attribution; `None` without a repository. Not a
     /// column: the engine turns it into `changes` and the lead-time columns
     /// (`metrics::lead::deployment_columns`).
@@ -181,6 +215,23 @@ pub struct Revert {
     /// The deployment that first shipped the reverted commit; `None` if it was never
     /// deployed or is not in the history.
     pub reverted_deployment: Option<String>,
+}
+
+/// Who owns the files at a repository's HEAD, by its CODEOWNERS file (`--codeowners`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Ownership {
+    /// Where the CODEOWNERS file was read (`HEAD:.github/CODEOWNERS` or a path on disk).
+    pub file: String,
+    /// Files at HEAD.
+    pub files: u64,
+    /// Of them, owned by at least one team: their changes belong to those teams.
+    pub team_owned: u64,
+    /// Owned by individuals only: their changes belong to no team.
+    pub individual_only: u64,
+    /// Matched by no line, or by a line without owners.
+    pub unowned: u64,
+    /// Lines of the file that were skipped, with why.
+    pub warnings: Vec<String>,
 }
 
 /// What happened while reading one repository that makes its numbers partial or doubtful.
@@ -206,6 +257,8 @@ pub struct RepoQuality {
     pub unresolved_deployments: Vec<String>,
     /// Whether a commit-graph file was used to read the history.
     pub used_commit_graph: bool,
+    /// Team ownership from CODEOWNERS, when teams were asked for.
+    pub ownership: Option<Ownership>,
     /// Commits read.
     pub commits: u64,
 }

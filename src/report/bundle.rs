@@ -122,7 +122,7 @@ fn stage_all(
             ("incidents", &|| {
                 table::incidents_table_attributed(data.incidents, Some(data.incident_attribution))
             }),
-            ("periods", &|| table::periods_table(&data.summary.periods)),
+            ("periods", &|| table::periods_table(data.summary)),
         ];
         for (name, build) in builders {
             let t = build();

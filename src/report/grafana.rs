@@ -143,15 +143,26 @@ fn trend(t: Trend<'_>) -> Value {
     })
 }
 
+/// The `group` variable's `All`: the whole report, whose series have no `group` label
+/// (`--group-by`; Prometheus anchors the regex, and an absent label is empty).
+pub const WHOLE_REPORT: &str = "^$";
+
 /// Whole-range value of a family, as a stat panel reads it.
 fn whole(family: &str, selector: &str) -> String {
-    format!("last_over_time({family}{{period=\"all\",team=~\"$team\"{selector}}}[$__range])")
+    format!(
+        "last_over_time({family}{{period=\"all\",team=~\"$team\",group=~\"$group\"{selector}}}[$__range])"
+    )
 }
 
 /// Per-period values of a family, as a trend panel reads them.
 fn per_period(family: &str, selector: &str) -> String {
-    format!("last_over_time({family}{{period!=\"all\",team=~\"$team\"{selector}}}[$__interval] offset -1ms)")
+    format!(
+        "last_over_time({family}{{period!=\"all\",team=~\"$team\",group=~\"$group\"{selector}}}[$__interval] offset -1ms)"
+    )
 }
+
+/// The `group` variable's values: the groups of the chosen team's reports.
+const GROUP_VALUES: &str = "label_values(dora_deployments{team=~\"$team\"}, group)";
 
 /// The dashboard for `summary`, as pretty JSON. Its time range is the report's range (with a
 /// day either side); everything else is fixed, so the same summary gives the same bytes.
@@ -292,6 +303,26 @@ pub fn dashboard(summary: &Summary) -> String {
             "refresh": 2,
             "regex": "",
             "sort": 1,
+        }, {
+            // Reports written with --group-by carry each group's series beside the whole
+            // report's, which have no `group` label: `All` selects those (not every group),
+            // so the panels show one value whatever was loaded.
+            "name": "group",
+            "label": "Group",
+            "description": "All: the whole report; a name: that group's numbers (--group-by).",
+            "type": "query",
+            "datasource": datasource(),
+            "definition": GROUP_VALUES,
+            "query": {"query": GROUP_VALUES, "refId": "group"},
+            "current": {"selected": true, "text": "All", "value": "$__all"},
+            "hide": 0,
+            "includeAll": true,
+            "allValue": WHOLE_REPORT,
+            "multi": false,
+            "options": [],
+            "refresh": 2,
+            "regex": "",
+            "sort": 1,
         }]},
         "panels": panels,
     });
@@ -346,39 +377,77 @@ mod tests {
         out
     }
 
+    /// Whether every selector of `expr` selects some series of `parsed`, the `group`
+    /// variable set to `group` (`None`: its `All`, the whole report).
+    fn selects(parsed: &strict::Parsed, expr: &str, group: Option<&str>) -> bool {
+        let sel = selectors(expr);
+        assert!(!sel.is_empty(), "{expr}");
+        sel.into_iter().all(|(family, matchers)| {
+            assert!(parsed.families.contains(&family), "{expr}: no family {family}");
+            // Some series of the family passes every matcher (regexes as alternations).
+            parsed.samples.iter().filter(|x| x.name == family).any(|x| {
+                matchers.iter().all(|(k, op, v)| {
+                    let got = x.labels.iter().find(|l| &l.0 == k).map(|l| l.1.as_str());
+                    match op.as_str() {
+                        "=" => got == Some(v.as_str()),
+                        "!=" => got != Some(v.as_str()),
+                        // The team variable's All value is `.*`: any series.
+                        "=~" if v == "$team" => true,
+                        // The group variable's All value is `^$`: no group label.
+                        "=~" if v == "$group" => got == group,
+                        "=~" => got.is_some_and(|g| v.split('|').any(|a| a == g)),
+                        other => panic!("operator {other}"),
+                    }
+                })
+            })
+        })
+    }
+
+    fn exprs(d: &Value) -> Vec<String> {
+        panels(d)
+            .iter()
+            .flat_map(|p| p["targets"].as_array().unwrap())
+            .map(|t| t["expr"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     #[test]
     fn every_query_selects_series_that_dora_om_holds() {
         let s = fixture::three_months();
         let d: Value = serde_json::from_str(&dashboard(&s)).unwrap();
         let parsed = strict::parse(&render(&s)).unwrap();
-        let mut exprs = 0;
-        for p in panels(&d) {
-            for t in p["targets"].as_array().unwrap() {
-                let expr = t["expr"].as_str().unwrap();
-                exprs += 1;
-                let sel = selectors(expr);
-                assert!(!sel.is_empty(), "{expr}");
-                for (family, matchers) in sel {
-                    assert!(parsed.families.contains(&family), "{expr}: no family {family}");
-                    // Some series of the family passes every matcher (regexes as alternations).
-                    let hit = parsed.samples.iter().filter(|x| x.name == family).any(|x| {
-                        matchers.iter().all(|(k, op, v)| {
-                            let got = x.labels.iter().find(|l| &l.0 == k).map(|l| l.1.as_str());
-                            match op.as_str() {
-                                "=" => got == Some(v.as_str()),
-                                "!=" => got != Some(v.as_str()),
-                                // The team variable's All value is `.*`: any series.
-                                "=~" if v == "$team" => true,
-                                "=~" => got.is_some_and(|g| v.split('|').any(|a| a == g)),
-                                other => panic!("operator {other}"),
-                            }
-                        })
-                    });
-                    assert!(hit, "{expr}: selects nothing in dora.om");
-                }
-            }
+        let exprs = exprs(&d);
+        for expr in &exprs {
+            assert!(selects(&parsed, expr, None), "{expr}: selects nothing in dora.om");
         }
-        assert_eq!(exprs, 8);
+        assert_eq!(exprs.len(), 8);
+    }
+
+    #[test]
+    fn the_group_variable_picks_the_whole_report_or_one_group() {
+        let s = fixture::grouped();
+        let d: Value = serde_json::from_str(&dashboard(&s)).unwrap();
+        let parsed = strict::parse(&render(&s)).unwrap();
+        let var = d["templating"]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == "group")
+            .unwrap();
+        assert_eq!(var["allValue"], WHOLE_REPORT);
+        assert_eq!(var["includeAll"], true);
+        assert_eq!(var["current"]["value"], "$__all", "the whole report by default");
+        assert!(var["definition"].as_str().unwrap().contains(", group)"));
+        let exprs = exprs(&d);
+        for expr in &exprs {
+            assert!(expr.contains("group=~\"$group\""), "{expr}: every panel filters");
+            assert!(selects(&parsed, expr, None), "{expr}: whole report");
+            assert!(selects(&parsed, expr, Some("web \"shop\"")), "{expr}: web");
+            // api has no time to restore: its panels are empty, the others are not.
+            let restore = expr.contains(om::TIME_TO_RESTORE);
+            assert_eq!(selects(&parsed, expr, Some("api")), !restore, "{expr}: api");
+            assert!(!selects(&parsed, expr, Some("nope")), "{expr}");
+        }
     }
 
     #[test]
@@ -392,6 +461,7 @@ mod tests {
             [
                 ("period".into(), "!=".into(), "all".into()),
                 ("team".into(), "=~".into(), "$team".into()),
+                ("group".into(), "=~".into(), "$group".into()),
                 ("statistic".into(), "=~".into(), "median|p95".into())
             ]
         );

@@ -78,17 +78,24 @@ pub fn unit_text(unit: &str, v: f64) -> String {
     }
 }
 
-/// The change against the baseline: arrow, amount, better/worse, and whether beyond noise.
-pub fn change_text(r: &crate::metrics::MetricRow) -> String {
-    let (Some(c), Some(d)) = (r.change, r.direction) else {
-        return "-".into();
+/// Which way the value moved from the baseline's (`↑`, `↓`, `=`), when compared.
+pub fn change_arrow(r: &crate::metrics::MetricRow) -> Option<&'static str> {
+    let (Some(c), Some(_)) = (r.change, r.direction) else {
+        return None;
     };
-    let arrow = if c > 0.0 {
+    Some(if c > 0.0 {
         "↑"
     } else if c < 0.0 {
         "↓"
     } else {
         "="
+    })
+}
+
+/// The change against the baseline: arrow, amount, better/worse, and whether beyond noise.
+pub fn change_text(r: &crate::metrics::MetricRow) -> String {
+    let (Some(c), Some(d), Some(arrow)) = (r.change, r.direction, change_arrow(r)) else {
+        return "-".into();
     };
     let amount = match r.unit {
         "seconds" => human_duration(c.abs()),
@@ -141,6 +148,18 @@ pub fn quality_lines(s: &crate::metrics::Summary) -> Vec<String> {
             q.backlog_changes, q.merge_commits, q.negative_lead_times
         ),
     ];
+    if q.not_meaningful_deployments + q.not_meaningful_changes > 0 {
+        out.push(format!(
+            "--ignore-paths leaves out {} deployments and {} changes that touched ignored paths only",
+            q.not_meaningful_deployments, q.not_meaningful_changes
+        ));
+    }
+    if q.files_owned_by_individuals_only > 0 {
+        out.push(format!(
+            "{} files at HEAD are owned by individuals only (CODEOWNERS): their changes belong to no team",
+            q.files_owned_by_individuals_only
+        ));
+    }
     for (why, n) in &q.unattributed_incidents {
         out.push(format!("{n} incidents attributed to no deployment ({why})"));
     }
@@ -188,7 +207,6 @@ pub fn metric_label(metric: Metric) -> &'static str {
 
 /// A category name, coloured by how good it is when `color` is on.
 fn category_text(c: Option<crate::benchmarks::Category>, width: usize, color: bool) -> String {
-    use crate::benchmarks::Category::*;
     let Some(c) = c else {
         return format!("{:<width$}", "-");
     };
@@ -196,13 +214,178 @@ fn category_text(c: Option<crate::benchmarks::Category>, width: usize, color: bo
     if !color {
         return name;
     }
-    let style = match c {
+    styled(category_style(c), &name)
+}
+
+/// How a category is coloured on the terminal.
+fn category_style(c: crate::benchmarks::Category) -> Style {
+    use crate::benchmarks::Category::*;
+    match c {
         Elite => GOOD.bold(),
         High => GOOD,
         Medium => FAIR,
         Low => BAD,
+    }
+}
+
+/// The column heading of a metric in the groups table.
+fn short_label(metric: Metric) -> &'static str {
+    match metric {
+        Metric::DeploymentFrequency => "deploy freq",
+        Metric::DeploymentDaysPerWeek => "days/week",
+        Metric::LeadTime => "lead time",
+        Metric::TimeToRestore => "restore",
+        Metric::ChangeFailureRate => "failure rate",
+        Metric::DeploymentReworkRate => "rework rate",
+        m => metric_label(m),
+    }
+}
+
+/// One cell of the groups table: value, category and sample size, unstyled.
+struct Cell {
+    value: String,
+    category: Option<crate::benchmarks::Category>,
+    n: String,
+}
+
+impl Cell {
+    fn of(row: Option<&crate::metrics::MetricRow>) -> Cell {
+        match row.filter(|r| r.value.is_some_and(f64::is_finite)) {
+            Some(r) => Cell {
+                value: value_text(r),
+                category: r.category,
+                n: r.sample_size.to_string(),
+            },
+            None => Cell {
+                value: "–".into(),
+                category: None,
+                n: String::new(),
+            },
+        }
+    }
+}
+
+/// Widest the groups table gets, in columns.
+const GROUPS_WIDTH: usize = 100;
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// A name for one cell of `width` columns: control characters replaced (names come from the
+/// inputs and must not drive the terminal), cut with `…` when longer.
+fn fit(name: &str, width: usize) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if chars(&clean) <= width {
+        return clean;
+    }
+    let mut cut: String = clean.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// With `--group-by`: one table, a row for the whole report (`all`) then one per group, a
+/// column per metric of the overall section (same order, same value text), each cell the
+/// value, its category's initial (coloured when `color` is on) and its sample size. At most
+/// [`GROUPS_WIDTH`] columns wide: long names are cut, and if that is not enough the sample
+/// sizes are left out.
+fn groups_text(o: &mut String, s: &crate::metrics::Summary, color: bool) {
+    if s.groups.is_empty() {
+        return;
+    }
+    let metrics: Vec<Metric> = s
+        .overall
+        .iter()
+        .map(|r| r.metric)
+        .filter(|m| !matches!(m, Metric::DeploymentsPerWeek | Metric::DeploymentsPerMonth))
+        .collect();
+    let heading = format!("by {}", s.group_by.map_or("group", |g| g.name()));
+    let rows: Vec<(&str, Vec<Cell>)> = std::iter::once(("all", &s.overall[..]))
+        .chain(s.groups.iter().map(|g| (g.group.as_str(), &g.overall[..])))
+        .map(|(name, rows)| {
+            let cells = metrics
+                .iter()
+                .map(|m| Cell::of(rows.iter().find(|r| r.metric == *m)))
+                .collect();
+            (name, cells)
+        })
+        .collect();
+    // Per column: value width, whether any cell has a category, sample-size width.
+    let column = |k: usize| {
+        let value = rows.iter().map(|r| chars(&r.1[k].value)).max().unwrap_or(0);
+        let category = rows.iter().any(|r| r.1[k].category.is_some());
+        let n = rows.iter().map(|r| r.1[k].n.len()).max().unwrap_or(0);
+        (value, category, n)
     };
-    styled(style, &name)
+    let columns: Vec<(usize, bool, usize)> = (0..metrics.len()).map(column).collect();
+    let cell_width = |(value, category, n): (usize, bool, usize), with_n: bool| {
+        value + if category { 2 } else { 0 } + if with_n && n > 0 { 1 + n } else { 0 }
+    };
+    let longest = rows.iter().map(|r| chars(r.0)).max().unwrap_or(0);
+    let layout = |with_n: bool| {
+        let widths: Vec<usize> = columns
+            .iter()
+            .zip(&metrics)
+            .map(|(&c, &m)| cell_width(c, with_n).max(chars(short_label(m))))
+            .collect();
+        let rest: usize = widths.iter().map(|w| w + 2).sum();
+        let name = longest
+            .max(chars(&heading))
+            .min(GROUPS_WIDTH.saturating_sub(rest))
+            .max(chars(&heading));
+        (widths, name)
+    };
+    let (mut widths, mut name_width) = layout(true);
+    let mut with_n = true;
+    if name_width + widths.iter().map(|w| w + 2).sum::<usize>() > GROUPS_WIDTH {
+        with_n = false;
+        (widths, name_width) = layout(false);
+    }
+    let _ = writeln!(o);
+    let _ = write!(o, "{heading:<name_width$}");
+    for (m, w) in metrics.iter().zip(&widths) {
+        let _ = write!(o, "  {:>w$}", short_label(*m));
+    }
+    let _ = writeln!(o);
+    for (name, cells) in &rows {
+        let mut line = format!("{:<name_width$}", fit(name, name_width));
+        for (k, cell) in cells.iter().enumerate() {
+            let (value_w, has_category, n_w) = columns[k];
+            // Padded before colouring: escape codes would count towards the width.
+            let mut graded = format!("{:>value_w$}", cell.value);
+            if has_category {
+                let initial = cell.category.map_or(" ", |c| match c {
+                    crate::benchmarks::Category::Elite => "E",
+                    crate::benchmarks::Category::High => "H",
+                    crate::benchmarks::Category::Medium => "M",
+                    crate::benchmarks::Category::Low => "L",
+                });
+                graded.push(' ');
+                graded.push_str(initial);
+            }
+            let plain_w = chars(&graded);
+            let graded = match (color, cell.category) {
+                (true, Some(c)) => styled(category_style(c), &graded),
+                _ => graded,
+            };
+            let n = if with_n && n_w > 0 {
+                format!(" {:>n_w$}", cell.n)
+            } else {
+                String::new()
+            };
+            let pad = widths[k].saturating_sub(plain_w + chars(&n));
+            line.push_str(&format!("  {:pad$}{graded}{n}", ""));
+        }
+        let _ = writeln!(o, "{}", line.trim_end());
+    }
+    let _ = writeln!(
+        o,
+        "  E elite, H high, M medium, L low{}; – not available",
+        if with_n { "; then the sample size n" } else { "" }
+    );
 }
 
 /// The terminal summary of `dorascope report`: one line per metric, then data quality, then
@@ -258,6 +441,7 @@ pub fn metrics_text(
             r.sample_size
         );
     }
+    groups_text(&mut o, s, color);
     let _ = writeln!(o);
     let rates: Vec<String> = s
         .failure_methods
@@ -318,6 +502,120 @@ pub fn metrics_text(
 mod tests {
     use super::*;
     use crate::benchmarks::Category;
+
+    /// The groups table of `text`: its heading line, rows and legend.
+    fn groups_table(text: &str) -> Vec<&str> {
+        let lines: Vec<&str> = text.lines().collect();
+        let start = lines.iter().position(|l| l.starts_with("by ")).unwrap();
+        let end = start + lines[start..].iter().position(|l| l.is_empty()).unwrap();
+        lines[start..end].to_vec()
+    }
+
+    fn strip_ansi(s: &str) -> String {
+        let mut out = String::new();
+        let mut it = s.chars();
+        while let Some(c) = it.next() {
+            if c == '\x1b' {
+                for d in it.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn groups_get_one_compact_table_after_the_overall_block() {
+        use crate::report::openmetrics::fixture::{grouped, three_months};
+        let out = std::path::Path::new("out");
+        let plain = metrics_text(&three_months(), out, &[], false);
+        assert!(!plain.lines().any(|l| l.starts_with("by ")), "{plain}");
+        let s = grouped();
+        let text = metrics_text(&s, out, &[], false);
+        let table = groups_table(&text);
+        assert!(text.find("metric ").unwrap() < text.find("by service").unwrap());
+        assert!(text.find("by service").unwrap() < text.find("change failure rate by method").unwrap());
+        let [head, all, web, api, legend] = table[..] else {
+            panic!("{text}")
+        };
+        assert!(head.starts_with("by service"), "{head}");
+        for (h, m) in [
+            "deploy freq",
+            "days/week",
+            "lead time",
+            "restore",
+            "failure rate",
+            "rework rate",
+        ]
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        {
+            assert!(
+                head.find(h).unwrap() < head.find(m).unwrap(),
+                "{head}: overall order"
+            );
+        }
+        assert!(all.starts_with("all "));
+        assert!(web.starts_with("web \"shop\""));
+        assert!(api.starts_with("api "));
+        // Value (the overall section's text), category initial, sample size.
+        assert!(all.contains("2h 0m E 12"), "{all}");
+        assert!(web.contains("3h 0m E 12"), "{web}");
+        assert!(web.contains("28.6% L 7"), "{web}");
+        assert!(all.contains("0.50/day M 7"), "{all}");
+        let end = |l: &str, what: &str| l[..l.find(what).unwrap() + what.len()].chars().count();
+        // Unavailable: a dash, no category, no n.
+        assert!(api.contains("– "), "{api}");
+        let restore = end(head, "restore");
+        assert_eq!(
+            api.chars()
+                .take(restore)
+                .collect::<String>()
+                .trim_end()
+                .chars()
+                .last(),
+            Some('–'),
+            "{api}"
+        );
+        assert!(legend.contains("E elite"));
+        // Aligned: cells end where their heading ends (columns of chars, not bytes).
+        assert_eq!(end(head, "lead time"), end(all, "2h 0m E 12"));
+        assert_eq!(end(head, "lead time"), end(web, "3h 0m E 12"));
+        assert_eq!(end(head, "failure rate"), end(web, "28.6% L 7"));
+        for row in [all, web, api] {
+            assert_eq!(row.chars().count(), head.chars().count(), "{row}\n{head}");
+            assert!(row.chars().count() <= 100);
+        }
+        // With colour: the same text once the escape codes are out.
+        let coloured = metrics_text(&s, out, &[], true);
+        assert!(groups_table(&coloured)[1].contains("\x1b[33m"));
+        assert_eq!(strip_ansi(&coloured), text);
+    }
+
+    #[test]
+    fn the_groups_table_stays_within_100_columns() {
+        use crate::report::openmetrics::fixture::grouped;
+        let mut s = grouped();
+        s.groups[1].group = "a-very-long-service-name-that-goes-on-and-on-and-on".into();
+        for r in s.groups[1].overall.iter_mut() {
+            r.sample_size = 123_456_789;
+        }
+        let text = metrics_text(&s, std::path::Path::new("out"), &[], false);
+        let table = groups_table(&text);
+        for l in &table {
+            assert!(l.chars().count() <= 100, "{l}");
+        }
+        assert!(
+            table
+                .iter()
+                .any(|l| l.starts_with("a-very-long") && l.contains('…')),
+            "{text}"
+        );
+    }
 
     #[test]
     fn categories_are_padded_then_coloured() {

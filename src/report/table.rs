@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::metrics::MetricRow;
+use crate::metrics::{MetricRow, Summary};
 use crate::model::{Change, Deployment, Incident};
 
 /// The values of one column. `None` is a missing value (empty in CSV, null elsewhere).
@@ -105,8 +105,36 @@ pub fn changes_table(changes: &[Change]) -> Table {
                 "backlog",
                 Values::Bool(changes.iter().map(|c| Some(c.backlog)).collect()),
             ),
+            col("services", joined(changes.iter().map(|c| &c.services[..]))),
+            col("teams", joined(changes.iter().map(|c| &c.teams[..]))),
+            col(
+                "meaningful",
+                Values::Bool(changes.iter().map(|c| Some(c.meaningful)).collect()),
+            ),
         ],
     }
+}
+
+/// Sorted names `;`-joined (empty when none); one shared string per distinct set, so a
+/// million rows of one service hold it once.
+fn joined<'a>(rows: impl Iterator<Item = &'a [Arc<str>]>) -> Values {
+    let mut seen: std::collections::HashMap<&'a [Arc<str>], Arc<str>> = std::collections::HashMap::new();
+    Values::Str(
+        rows.map(|names| {
+            if names.is_empty() {
+                return None;
+            }
+            if let [one] = names {
+                return Some(one.clone());
+            }
+            Some(
+                seen.entry(names)
+                    .or_insert_with(|| names.iter().map(|n| &**n).collect::<Vec<_>>().join(";").into())
+                    .clone(),
+            )
+        })
+        .collect(),
+    )
 }
 
 /// The per-deployment table (docs/tables.md).
@@ -173,6 +201,16 @@ pub fn deployments_table_with_reasons(deployments: &[Deployment], reasons: &[Opt
                 .collect(),
         ),
     ));
+    t.columns.push(col(
+        "services",
+        joined(deployments.iter().map(|d| &d.services[..])),
+    ));
+    t.columns
+        .push(col("teams", joined(deployments.iter().map(|d| &d.teams[..]))));
+    t.columns.push(col(
+        "meaningful",
+        Values::Bool(deployments.iter().map(|d| Some(d.meaningful)).collect()),
+    ));
     t
 }
 
@@ -232,12 +270,36 @@ pub fn incidents_table_attributed(
     }
 }
 
-/// The per-period table: one row per (period, metric) (docs/tables.md).
-pub fn periods_table(rows: &[MetricRow]) -> Table {
+/// The per-period table: one row per (period, metric) (docs/tables.md): the whole report's
+/// rows, then each group's (`--group-by`), groups in the summary's order. The last column,
+/// `group`, is empty for the whole report's rows and names the group on the others; it is
+/// last so that readers of the columns by position are not disturbed.
+pub fn periods_table(summary: &Summary) -> Table {
+    let tagged: Vec<(Option<Arc<str>>, &MetricRow)> = summary
+        .periods
+        .iter()
+        .map(|r| (None, r))
+        .chain(summary.groups.iter().flat_map(|g| {
+            // One shared string per group, however many rows it has.
+            let name: Arc<str> = Arc::from(g.group.as_str());
+            g.periods.iter().map(move |r| (Some(name.clone()), r))
+        }))
+        .collect();
+    let rows: Vec<&MetricRow> = tagged.iter().map(|t| t.1).collect();
+    let mut t = metric_rows_table(&rows);
+    t.columns.push(col(
+        "group",
+        Values::Str(tagged.into_iter().map(|t| t.0).collect()),
+    ));
+    t
+}
+
+/// The columns of [`MetricRow`]s, in the order docs/tables.md lists them.
+fn metric_rows_table(rows: &[&MetricRow]) -> Table {
     let st = |f: &dyn Fn(&MetricRow) -> Option<String>| {
         Values::Str(rows.iter().map(|r| f(r).map(Arc::from)).collect())
     };
-    let fl = |f: &dyn Fn(&MetricRow) -> Option<f64>| Values::Float(rows.iter().map(f).collect());
+    let fl = |f: &dyn Fn(&MetricRow) -> Option<f64>| Values::Float(rows.iter().map(|r| f(r)).collect());
     let int = |f: &dyn Fn(&MetricRow) -> Option<u64>| {
         Values::Int(rows.iter().map(|r| f(r).map(|v| v as i64)).collect())
     };
@@ -280,5 +342,61 @@ pub fn periods_table(rows: &[MetricRow]) -> Table {
             ),
             col("warning", st(&|r| r.warning.clone())),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::openmetrics::fixture::{grouped, three_months};
+
+    fn column<'a>(t: &'a Table, name: &str) -> &'a Values {
+        &t.columns.iter().find(|c| c.name == name).unwrap().values
+    }
+
+    fn head(v: &Values, n: usize) -> String {
+        match v {
+            Values::Str(x) => format!("{:?}", &x[..n]),
+            Values::Time(x) | Values::Int(x) => format!("{:?}", &x[..n]),
+            Values::Float(x) => format!("{:?}", &x[..n]),
+            Values::Bool(x) => format!("{:?}", &x[..n]),
+        }
+    }
+
+    #[test]
+    fn periods_table_adds_each_groups_rows_after_the_whole_reports() {
+        let plain = periods_table(&three_months());
+        let s = grouped();
+        let n = s.periods.len();
+        assert_eq!(
+            plain.columns.last().unwrap().name,
+            "group",
+            "last: positions stay"
+        );
+        assert_eq!(column(&plain, "group"), &Values::Str(vec![None; n]));
+        let t = periods_table(&s);
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+        let old: Vec<&str> = plain.columns.iter().map(|c| c.name).collect();
+        assert_eq!(names, old);
+        assert!(t.columns.iter().all(|c| c.values.len() == 3 * n));
+        let Values::Str(groups) = column(&t, "group") else {
+            panic!("group is text")
+        };
+        let groups: Vec<Option<&str>> = groups.iter().map(|g| g.as_deref()).collect();
+        let expected: Vec<Option<&str>> = [None, Some("web \"shop\""), Some("api")]
+            .into_iter()
+            .flat_map(|g| std::iter::repeat_n(g, n))
+            .collect();
+        assert_eq!(groups, expected, "the whole first, then the groups in order");
+        let Values::Float(values) = column(&t, "value") else {
+            panic!("value is a float")
+        };
+        assert_eq!(values[n], s.groups[0].periods[0].value);
+        assert_eq!(values[2 * n], s.groups[1].periods[0].value);
+        assert_ne!(values[n], values[0]);
+        // The whole report's rows are what they were without groups.
+        for (a, b) in plain.columns.iter().zip(&t.columns) {
+            assert_eq!(head(&a.values, n), head(&b.values, n), "{}", a.name);
+        }
     }
 }

@@ -266,7 +266,7 @@ fn deployments_from_an_export_instead_of_tags() {
         "{text}"
     );
     assert!(
-        rows[1].ends_with(",d1,false,true,,"),
+        rows[1].ends_with(",d1,false,true,,,,,true"),
         "a failed deployment ships nothing: {text}"
     );
     assert!(
@@ -275,7 +275,7 @@ fn deployments_from_an_export_instead_of_tags() {
         )),
         "{text}"
     );
-    assert!(rows[2].ends_with(",d1,false,false,,"), "{text}");
+    assert!(rows[2].ends_with(",d1,false,false,,,,,true"), "{text}");
     let err = stderr(&out);
     assert!(
         err.contains("deployment d4 (deadbeef)"),
@@ -392,9 +392,9 @@ fn deployments_from_exports_alone_without_a_repository() {
     assert_eq!(
         rows,
         vec![
-            ",d1,abc1234,canonical-deployments-csv,production,2024-05-01T10:00:00Z,export,,,,,,,false,false,,",
-            ",d2,def5678,canonical-deployments-csv,production,2024-05-02T10:00:00Z,export,,,,,,d1,false,true,,",
-            ",d3,abc1234,canonical-deployments-csv,production,2024-05-03T10:00:00Z,export,,,,,,d1,true,false,,",
+            ",d1,abc1234,canonical-deployments-csv,production,2024-05-01T10:00:00Z,export,,,,,,,false,false,,,,,true",
+            ",d2,def5678,canonical-deployments-csv,production,2024-05-02T10:00:00Z,export,,,,,,d1,false,true,,,,,true",
+            ",d3,abc1234,canonical-deployments-csv,production,2024-05-03T10:00:00Z,export,,,,,,d1,true,false,,,,,true",
         ],
         "changes unknown without a repository; d3 redeploys d1's commit"
     );

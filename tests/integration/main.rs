@@ -10,4 +10,5 @@ mod openmetrics;
 mod oracle;
 mod reference;
 mod report;
+mod services;
 mod util;

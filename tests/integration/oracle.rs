@@ -26,6 +26,7 @@ fn options() -> GitOptions {
         range: Default::default(),
         collect_changes: true,
         exports: None,
+        paths: None,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::model::{Change, Deployment, Incident, Sha};
 use crate::time::rfc3339;
 
 mod calendar;
+mod groups;
 mod header;
 mod industry;
 mod lead_distribution;
@@ -27,6 +28,7 @@ mod timeline;
 mod trends;
 
 use calendar::calendar;
+use groups::groups;
 use header::{header, reference};
 use industry::industry;
 use lead_distribution::lead_distribution;
@@ -94,6 +96,7 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     o.push_str("</style>\n</head>\n<body>\n<main>\n");
     header(&mut o, input);
     overview(&mut o, s);
+    groups(&mut o, s);
     reference(&mut o, s);
     trends(&mut o, s, profile.as_ref());
     period_table(&mut o, s);

@@ -52,6 +52,9 @@ fn change(n: u8, lead: i64, deployed_at: i64, dep: &str) -> Change {
         deployed_at: Some(deployed_at),
         lead_time_seconds: Some(lead),
         backlog: false,
+        services: Vec::new(),
+        teams: Vec::new(),
+        meaningful: true,
     }
 }
 

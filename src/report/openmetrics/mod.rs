@@ -5,7 +5,8 @@
 //! per series and never a label: a `period="2024-07"` label would make every month a series of
 //! its own, which Prometheus stores as churn and Grafana cannot draw as a line. The `period`
 //! label holds the period *length* (`month`, `week`, `7d`) or `all` for the whole range, so
-//! reports with different lengths loaded into one Prometheus stay apart.
+//! reports with different lengths loaded into one Prometheus stay apart. With `--group-by`,
+//! each group's series carry a `group` label; the whole report's carry none.
 
 use crate::model::Metric;
 use std::fmt::Write as _;
@@ -184,6 +185,9 @@ struct Series {
 #[derive(Debug)]
 struct Families {
     series: Vec<Vec<Series>>,
+    /// (family, labels) → position in `series[family]`: with `--group-by` a family has a
+    /// series per group, too many to search one by one for every sample.
+    index: std::collections::HashMap<(usize, Labels), usize>,
 }
 
 impl Families {
@@ -198,16 +202,14 @@ impl Families {
         };
         labels.sort_by_key(|l| l.0);
         let list = &mut self.series[f];
-        let i = match list.iter().position(|s| s.labels == labels) {
-            Some(i) => i,
-            None => {
-                list.push(Series {
-                    labels,
-                    points: Vec::new(),
-                });
-                list.len() - 1
-            }
-        };
+        // Series keep the order of their first sample: the map is only an index.
+        let i = *self.index.entry((f, labels)).or_insert_with_key(|(_, labels)| {
+            list.push(Series {
+                labels: labels.clone(),
+                points: Vec::new(),
+            });
+            list.len() - 1
+        });
         list[i].points.push((t, v));
     }
 }
@@ -237,18 +239,19 @@ fn method_of(row: &MetricRow) -> String {
 
 /// Whether the engine declared `metric` unavailable (`summary.unavailable` entries read
 /// `metric: why`). Its rows are blank, and a zero sample size would read as "measured, none".
-fn unavailable(summary: &Summary, metric: Metric) -> bool {
-    summary
-        .unavailable
-        .iter()
+/// A group's own list says the same of the group's records.
+fn unavailable(list: &[String], metric: Metric) -> bool {
+    list.iter()
         .any(|u| u.split_once(':').is_some_and(|(m, _)| m == metric.name()))
 }
 
-fn add_row(fam: &mut Families, row: &MetricRow, period: &str, team: Option<&str>) {
+/// `shared`: the labels every series of the row's range carries besides `period` (`team`,
+/// `group`).
+fn add_row(fam: &mut Families, row: &MetricRow, period: &str, shared: &[(&'static str, &str)]) {
     let t = row.start;
     let base = || {
         let mut l = vec![("period", period.to_owned())];
-        l.extend(team.map(|t| ("team", t.to_owned())));
+        l.extend(shared.iter().map(|&(k, v)| (k, v.to_owned())));
         l
     };
     let with_method = || {
@@ -325,15 +328,31 @@ fn add_row(fam: &mut Families, row: &MetricRow, period: &str, team: Option<&str>
 pub fn render(summary: &Summary) -> String {
     let mut fam = Families {
         series: FAMILIES.iter().map(|_| Vec::new()).collect(),
+        index: std::collections::HashMap::new(),
     };
     // The period length as `--period` spelled it; a summary without it still gets one
     // label value, so the series stay well-formed.
     let length = summary.settings.period.clone();
     let team = summary.settings.team.as_deref();
-    for (rows, period) in [(&summary.overall, "all"), (&summary.periods, length.as_str())] {
-        for row in rows {
-            if !unavailable(summary, row.metric) {
-                add_row(&mut fam, row, period, team);
+    // The whole report's series have no `group` label (Prometheus reads an absent label as
+    // empty: `group=""` selects them), so queries written before `--group-by` still work;
+    // each group's carry `group="NAME"`.
+    let whole = (None, &summary.overall, &summary.periods, &summary.unavailable);
+    let groups = summary
+        .groups
+        .iter()
+        .map(|g| (Some(g.group.as_str()), &g.overall, &g.periods, &g.unavailable));
+    for (group, overall, periods, missing) in std::iter::once(whole).chain(groups) {
+        let shared: Vec<(&'static str, &str)> = team
+            .map(|t| ("team", t))
+            .into_iter()
+            .chain(group.map(|g| ("group", g)))
+            .collect();
+        for (rows, period) in [(overall, "all"), (periods, length.as_str())] {
+            for row in rows {
+                if !unavailable(missing, row.metric) {
+                    add_row(&mut fam, row, period, &shared);
+                }
             }
         }
     }

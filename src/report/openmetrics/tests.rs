@@ -1,4 +1,4 @@
-use super::fixture::{DAY, T0, rows, summary, three_months};
+use super::fixture::{DAY, T0, grouped, rows, summary, three_months};
 use super::strict::{Sample, parse};
 use super::*;
 use crate::model::Metric;
@@ -144,6 +144,79 @@ fn a_team_labels_every_sample() {
         p.samples
             .iter()
             .all(|x| x.labels.iter().any(|l| l.0 == "team" && l.1 == "pay\"ments"))
+    );
+}
+
+#[test]
+fn groups_label_their_samples_and_leave_the_whole_reports_alone() {
+    let whole = parse(&render(&three_months())).unwrap();
+    let s = grouped();
+    let text = render(&s);
+    let p = parse(&text).unwrap();
+    let group_of = |x: &Sample| x.labels.iter().find(|l| l.0 == "group").map(|l| l.1.clone());
+    // The whole report's samples are exactly those of the same report without groups.
+    let ungrouped: Vec<&Sample> = p.samples.iter().filter(|x| group_of(x).is_none()).collect();
+    assert_eq!(ungrouped, whole.samples.iter().collect::<Vec<_>>());
+    // Every group's series: the whole's label names, plus `group`.
+    let web: Vec<&Sample> = p
+        .samples
+        .iter()
+        .filter(|x| group_of(x).as_deref() == Some("web \"shop\""))
+        .collect();
+    assert_eq!(web.len(), whole.samples.len());
+    assert!(text.contains(r#"group="web \"shop\"""#), "escaped");
+    let median = |group: &str| {
+        find(
+            &p.samples,
+            LEAD_TIME,
+            &[
+                ("group", group),
+                ("method", "commit"),
+                ("period", "all"),
+                ("statistic", "median"),
+            ],
+        )
+        .iter()
+        .map(|x| x.value)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(median("web \"shop\""), [3.0 * 3600.0]);
+    assert_eq!(median("api"), [0.5 * 3600.0]);
+    // A metric unavailable for one group: none of that group's series, the others' kept.
+    let restore = |group: &str| {
+        p.samples
+            .iter()
+            .filter(|x| x.name.starts_with("dora_time_to_restore"))
+            .filter(|x| group_of(x).as_deref() == Some(group))
+            .count()
+    };
+    assert_eq!(restore("api"), 0);
+    assert!(restore("web \"shop\"") > 0);
+    assert_eq!(
+        p.samples
+            .iter()
+            .filter(|x| group_of(x).as_deref() == Some("api"))
+            .count(),
+        whole.samples.len()
+            - whole
+                .samples
+                .iter()
+                .filter(|x| x.name.starts_with("dora_time_to_restore"))
+                .count()
+    );
+    // With --team, both labels.
+    let mut s = s;
+    s.settings.team = Some("pay".into());
+    let p = parse(&render(&s)).unwrap();
+    assert!(p.samples.iter().all(|x| x.labels.iter().any(|l| l.0 == "team")));
+    assert!(
+        find(
+            &p.samples,
+            DEPLOYMENTS,
+            &[("group", "api"), ("period", "all"), ("team", "pay")]
+        )
+        .len()
+            == 1
     );
 }
 
