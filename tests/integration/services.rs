@@ -434,3 +434,153 @@ fn repos_from_lists_the_repositories() {
     assert_eq!(repos, ["repo", "shop"].into_iter().collect());
     assert_eq!(rows.len(), 6);
 }
+
+/// What the documented glob rules give for the property test's services and ignore globs,
+/// written out by hand: `a/**` everything below `a/`; `b/*.txt` `.txt` files directly in `b/`;
+/// `**/*.md` Markdown anywhere; ignored `docs/**` and `*.cfg` (at the root only).
+fn expected(paths: &[&str]) -> (String, bool) {
+    let mut services = Vec::new();
+    if paths.iter().any(|p| p.starts_with("a/")) {
+        services.push("alpha");
+    }
+    if paths.iter().any(|p| {
+        p.strip_prefix("b/")
+            .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".txt"))
+    }) {
+        services.push("beta");
+    }
+    if paths.iter().any(|p| p.ends_with(".md")) {
+        services.push("notes");
+    }
+    let ignored = |p: &&str| p.starts_with("docs/") || (!p.contains('/') && p.ends_with(".cfg"));
+    let meaningful = paths.is_empty() || !paths.iter().all(ignored);
+    (services.join(";"), meaningful)
+}
+
+const FILES: [&str; 12] = [
+    "a/x.rs",
+    "a/deep/y.rs",
+    "b/one.txt",
+    "b/sub/two.txt",
+    "b/three.rs",
+    "docs/guide.md",
+    "docs/img/logo.svg",
+    "README.md",
+    "setup.cfg",
+    "sub/setup.cfg",
+    "c/notes.md",
+    "top.txt",
+];
+
+#[derive(Debug, Clone)]
+enum Op {
+    /// Write (create or change) these files, then commit.
+    Write(Vec<usize>),
+    /// Delete a file if present, then commit.
+    Delete(usize),
+    /// Rename a file if present to another name, then commit.
+    Rename(usize, usize),
+    /// Commit on a side branch and merge it back.
+    Merge(usize),
+    /// Tag the current commit.
+    Tag,
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    prop_oneof![
+        4 => proptest::collection::vec(0..FILES.len(), 1..4).prop_map(Op::Write),
+        1 => (0..FILES.len()).prop_map(Op::Delete),
+        1 => (0..FILES.len(), 0..FILES.len()).prop_map(|(a, b)| Op::Rename(a, b)),
+        1 => (0..FILES.len()).prop_map(Op::Merge),
+        2 => Just(Op::Tag),
+    ]
+}
+
+fn replay(ops: &[Op]) -> Repo {
+    let r = Repo::new();
+    let mut t = 0;
+    let mut tick = || {
+        t += 1;
+        t
+    };
+    let mut tags = 0;
+    write(&r, "a/x.rs", "0\n");
+    commit_all(&r, "root", tick());
+    for (k, op) in ops.iter().enumerate() {
+        match op {
+            Op::Write(files) => {
+                for &f in files {
+                    write(&r, FILES[f], &format!("{k}\n"));
+                }
+                commit_all(&r, "write", tick());
+            }
+            Op::Delete(f) => {
+                if r.path.join(FILES[*f]).exists() {
+                    r.run(&["rm", "-q", FILES[*f]]);
+                    commit_all(&r, "delete", tick());
+                }
+            }
+            Op::Rename(a, b) => {
+                if a != b && r.path.join(FILES[*a]).exists() && !r.path.join(FILES[*b]).exists() {
+                    std::fs::create_dir_all(r.path.join(FILES[*b]).parent().unwrap()).unwrap();
+                    r.run(&["mv", FILES[*a], FILES[*b]]);
+                    commit_all(&r, "rename", tick());
+                }
+            }
+            Op::Merge(f) => {
+                r.run(&["checkout", "-q", "-b", &format!("side{k}")]);
+                write(&r, FILES[*f], &format!("side {k}\n"));
+                commit_all(&r, "side", tick());
+                r.run(&["checkout", "-q", "main"]);
+                write(&r, "m/main.log", &format!("main {k}\n"));
+                commit_all(&r, "main", tick());
+                r.merge(&format!("side{k}"), T0 + tick() * HOUR);
+            }
+            Op::Tag => {
+                tags += 1;
+                let head = r.run(&["rev-parse", "HEAD"]);
+                r.annotated_tag(&format!("v{tags}"), &head, T0 + tick() * HOUR);
+            }
+        }
+    }
+    let head = r.run(&["rev-parse", "HEAD"]);
+    r.annotated_tag("v999", &head, T0 + tick() * HOUR);
+    r
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    /// On random histories (writes, deletions, renames across services, merges), every
+    /// change's services and meaningfulness equal those one `git log --name-only` pass and the
+    /// documented glob rules give; merge commits touch no paths.
+    #[test]
+    fn services_and_meaningful_follow_git_log(ops in proptest::collection::vec(op(), 1..14)) {
+        let r = replay(&ops);
+        let args: Vec<String> = [
+            "changes", "--repo", r.path.to_str().unwrap(),
+            "--service", "alpha=a/**", "--service", "beta=b/*.txt", "--service", "notes=**/*.md",
+            "--ignore-paths", "docs/**", "--ignore-paths", "*.cfg",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let rows = csv_rows(&run(&args));
+        let log = ok(r.git().args(["log", "--all", "--no-renames", "--name-only", "--format=%x00%H %P"]));
+        let mut want = std::collections::HashMap::new();
+        for entry in log.split('\0').filter(|e| !e.trim().is_empty()) {
+            let mut lines = entry.lines();
+            let head: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+            let paths: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+            let merge = head.len() > 2;
+            want.insert(head[0].to_owned(), if merge { (String::new(), true) } else { expected(&paths) });
+        }
+        proptest::prop_assert_eq!(rows.len(), want.len());
+        for c in &rows {
+            let (services, meaningful) = &want[&c["sha"]];
+            proptest::prop_assert_eq!(&c["services"], services, "{}", c["sha"]);
+            proptest::prop_assert_eq!(&c["meaningful"], &meaningful.to_string(), "{}", c["sha"]);
+        }
+    }
+}
