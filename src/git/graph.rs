@@ -26,6 +26,8 @@ pub struct CommitGraph {
     pub author_time: Vec<i64>,
     /// Committer time by node index.
     pub commit_time: Vec<i64>,
+    /// Root tree by node index (the null id for a missing commit): what `paths` diffs.
+    pub trees: Vec<ObjectId>,
     /// Nodes whose object is absent (a parent that was never fetched).
     pub missing: Vec<bool>,
     /// Whether the commit-graph file supplied any commits.
@@ -59,6 +61,7 @@ impl CommitGraph {
             self.ids.push(id);
             self.author_time.push(0);
             self.commit_time.push(0);
+            self.trees.push(ObjectId::null(id.kind()));
             self.missing.push(false);
             (self.ids.len() - 1) as u32
         })
@@ -67,6 +70,7 @@ impl CommitGraph {
 
 /// What decoding one commit object yields.
 struct Decoded {
+    tree: ObjectId,
     parents: Vec<ObjectId>,
     author: i64,
     committer: i64,
@@ -85,14 +89,16 @@ fn reverted_commit(data: &[u8], hash: gix::hash::Kind) -> Option<ObjectId> {
 fn decode_commit(data: &[u8], hash: gix::hash::Kind) -> Result<Decoded, String> {
     let mut parents = Vec::new();
     let mut author = None;
+    let mut tree = ObjectId::null(hash);
     for token in gix::objs::CommitRefIter::from_bytes(data, hash) {
         match token.map_err(|e| e.to_string())? {
-            Token::Tree { .. } => {}
+            Token::Tree { id } => tree = id,
             Token::Parent { id } => parents.push(id),
             Token::Author { signature } => author = Some(signature.seconds()),
             Token::Committer { signature } => {
                 let committer = signature.seconds();
                 return Ok(Decoded {
+                    tree,
                     parents,
                     author: author.unwrap_or(committer),
                     committer,
@@ -168,6 +174,7 @@ pub fn load(
         let in_graph = cg.as_ref().and_then(|cg| cg.commit_by_id(id).map(|c| (cg, c)));
         if let Some((cg, c)) = in_graph {
             g.commit_time[i] = c.committer_timestamp() as i64;
+            g.trees[i] = c.root_tree_id().to_owned();
             for p in c.iter_parents() {
                 let pos = p.map_err(|e| GitError::Read {
                     path: path.to_owned(),
@@ -183,6 +190,7 @@ pub fn load(
                 Some(d) => {
                     g.author_time[i] = d.author;
                     g.commit_time[i] = d.committer;
+                    g.trees[i] = d.tree;
                     if let Some(r) = d.reverts {
                         g.reverts.push((i as u32, r));
                     }
@@ -260,6 +268,7 @@ fn fill_author_times(
 /// One decoded commit, as a worker of [`walk_parallel`] records it.
 struct Visited {
     node: u32,
+    tree: ObjectId,
     author: i64,
     committer: i64,
     reverts: Option<ObjectId>,
@@ -348,6 +357,7 @@ fn walk_parallel(
                                 w.in_flight -= 1;
                                 visited.push(Visited {
                                     node,
+                                    tree: d.as_ref().map_or(ObjectId::null(id.kind()), |d| d.tree),
                                     author: d.as_ref().map_or(0, |d| d.author),
                                     committer: d.as_ref().map_or(0, |d| d.committer),
                                     reverts: d.as_ref().and_then(|d| d.reverts),
@@ -400,6 +410,7 @@ fn walk_parallel(
         ids: vec![ObjectId::null(repo.object_hash()); n],
         author_time: vec![0; n],
         commit_time: vec![0; n],
+        trees: vec![ObjectId::null(repo.object_hash()); n],
         missing: vec![false; n],
         ..Default::default()
     };
@@ -417,6 +428,7 @@ fn walk_parallel(
             degree[i] = u32::from(v.parents);
             g.author_time[i] = v.author;
             g.commit_time[i] = v.committer;
+            g.trees[i] = v.tree;
             g.missing[i] = v.missing;
             if let Some(r) = v.reverts {
                 g.reverts.push((v.node, r));

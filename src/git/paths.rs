@@ -77,16 +77,9 @@ where
     let n = graph.len();
     let hash = repo.object_hash();
     let changes = |i: usize| !graph.missing[i] && graph.dag.parents(i).len() <= 1;
-    // The root tree of every change and of every change's parent.
-    let mut needed = vec![false; n];
-    for i in (0..n).filter(|&i| changes(i)) {
-        needed[i] = true;
-        for &p in graph.dag.parents(i) {
-            if !graph.missing[p as usize] {
-                needed[p as usize] = true;
-            }
-        }
-    }
+    // Root trees were recorded while loading the graph (from the commit objects or the
+    // commit-graph file); a missing parent has none, and its child is diffed as a root.
+    let tree_of = |i: usize| Some(graph.trees[i]).filter(|t| !graph.missing[i] && !t.is_null());
     let shared = repo.clone().into_sync();
     let (object_cache, delta_cache) = cache_sizes(rayon::current_num_threads());
     let local = || {
@@ -97,7 +90,6 @@ where
         });
         local
     };
-    let trees = root_trees(repo, graph, &needed, path, &local)?;
 
     // Newest first, as `git log` goes: neighbours in time share most of their trees, so a
     // thread working through a run of them finds the trees, and their delta bases, cached.
@@ -111,8 +103,12 @@ where
                 let mut done = Vec::with_capacity(nodes.len());
                 for &node in nodes {
                     let i = node as usize;
-                    let parent = graph.dag.parents(i).first().and_then(|&p| trees[p as usize]);
-                    let tree = trees[i].expect("every change's tree was read");
+                    let parent = graph.dag.parents(i).first().and_then(|&p| tree_of(p as usize));
+                    let tree = tree_of(i).ok_or_else(|| GitError::CorruptObject {
+                        path: path.to_owned(),
+                        id: graph.ids[i].to_string(),
+                        reason: "the commit's tree was not recorded".into(),
+                    })?;
                     d.clear();
                     d.diff(parent.as_ref(), Some(&tree))
                         .map_err(|reason| GitError::CorruptObject {
@@ -133,55 +129,6 @@ where
         out[node as usize] = t;
     }
     Ok(out)
-}
-
-/// The root tree id of each `needed` node, `None` elsewhere.
-fn root_trees(
-    repo: &gix::Repository,
-    graph: &CommitGraph,
-    needed: &[bool],
-    path: &Path,
-    local: &(impl Fn() -> gix::Repository + Sync),
-) -> Result<Vec<Option<ObjectId>>, GitError> {
-    // A broken commit-graph file must not stop the analysis: fall back to the objects.
-    let cg = repo.commit_graph_if_enabled().ok().flatten();
-    let mut trees: Vec<Option<ObjectId>> = vec![None; graph.len()];
-    trees.par_chunks_mut(4 * CHUNK).enumerate().try_for_each_init(
-        || (local(), Vec::new()),
-        |(local, buf), (c, slots)| {
-            let first = c * 4 * CHUNK;
-            for (k, slot) in slots.iter_mut().enumerate() {
-                let i = first + k;
-                if !needed[i] {
-                    continue;
-                }
-                let id = &graph.ids[i];
-                if let Some(commit) = cg.as_ref().and_then(|cg| cg.commit_by_id(id)) {
-                    *slot = Some(commit.root_tree_id().to_owned());
-                    continue;
-                }
-                let corrupt = |reason: String| GitError::CorruptObject {
-                    path: path.to_owned(),
-                    id: id.to_string(),
-                    reason,
-                };
-                let data = local
-                    .objects
-                    .try_find(id, buf)
-                    .map_err(|e| corrupt(e.to_string()))?
-                    .ok_or_else(|| corrupt("the commit is missing".into()))?;
-                if data.kind != gix::objs::Kind::Commit {
-                    return Err(corrupt(format!("expected a commit, found a {}", data.kind)));
-                }
-                let tree = gix::objs::CommitRefIter::from_bytes(data.data, data.object_hash)
-                    .tree_id()
-                    .map_err(|e| corrupt(e.to_string()))?;
-                *slot = Some(tree);
-            }
-            Ok(())
-        },
-    )?;
-    Ok(trees)
 }
 
 /// One thread's tree differ: its repository handle, spare buffers and the paths found.
