@@ -361,9 +361,12 @@ impl Report {
         let paths = input.paths.as_deref();
         let group_by = args.group_by;
         match group_by {
-            Some(GroupBy::Service) if paths.is_none_or(|p| p.services.is_empty()) => {
+            Some(GroupBy::Service)
+                if paths.is_none_or(|p| p.services.is_empty()) && input.exports.deployments.is_empty() =>
+            {
                 return Err(Error::Usage(
-                    "--group-by service: define the services with --service NAME=GLOB (or [services] in the config file)"
+                    "--group-by service: define the services with --service NAME=GLOB (or [services] in the config file), \
+                     or give --deployments exports that name them"
                         .into(),
                 ));
             }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::load::{check_output_dir, load};
 use crate::error::{Error, Result};
-use crate::model::{Change, Deployment, GroupBy, Sha};
+use crate::model::{Change, Choice, Deployment, GroupBy, Sha};
 use crate::progress::Progress;
 use crate::report::bundle::{self, ReportData, ReportFormat};
 use crate::report::provenance;
@@ -41,6 +41,8 @@ pub(crate) fn files(
         merge_requests: &loaded.exports.merge_requests,
         reverts: &loaded.analysis.reverts,
         has_repo: loaded.has_repo,
+        // Within a group, no incident of its own means none failed, not "unknown".
+        has_incidents: !loaded.exports.incidents.is_empty(),
     };
     let bar = progress.spinner("computing metrics");
     let mut outcome = metrics::compute(inputs, &settings.engine).map_err(|e| Error::Input(e.to_string()))?;
@@ -54,7 +56,7 @@ pub(crate) fn files(
             Some(metrics::reference::compute(method, refs, since, until).map_err(Error::Usage)?);
     }
     if let Some(by) = settings.group_by {
-        let names = group_names(by, settings, &loaded.analysis);
+        let names = group_names(by, settings, &loaded.analysis)?;
         outcome.summary.groups = metrics::groups::compute_groups(
             inputs,
             &settings.engine,
@@ -211,17 +213,32 @@ fn subjects(repos: &[crate::git::RepoInput], changes: &[Change], shown: &[usize]
     out
 }
 
-/// The groups of `--group-by`, in the order a reader expects: repositories as given,
-/// services as defined, teams by name (those that own a change or a deployment).
-fn group_names(by: GroupBy, settings: &Report, analysis: &crate::git::RepoAnalysis) -> Vec<String> {
-    match by {
+/// The groups of `--group-by`, in the order a reader expects: repositories as given;
+/// services as defined, then those only the exports name, by name; teams by name (those that
+/// own a change or a deployment). None is an error: the user asked for a breakdown.
+fn group_names(by: GroupBy, settings: &Report, analysis: &crate::git::RepoAnalysis) -> Result<Vec<String>> {
+    let names: Vec<String> = match by {
         GroupBy::Repo => settings.input.repos.iter().map(|r| r.label.clone()).collect(),
-        GroupBy::Service => settings
-            .input
-            .paths
-            .iter()
-            .flat_map(|p| p.services.iter().map(|s| s.name.to_string()))
-            .collect(),
+        GroupBy::Service => {
+            let defined: Vec<String> = settings
+                .input
+                .paths
+                .iter()
+                .flat_map(|p| p.services.iter().map(|s| s.name.to_string()))
+                .collect();
+            let named: std::collections::BTreeSet<&str> = analysis
+                .deployments
+                .iter()
+                .flat_map(|d| d.services.iter())
+                .map(|s| &**s)
+                .filter(|s| !defined.iter().any(|d| d == s))
+                .collect();
+            defined
+                .iter()
+                .cloned()
+                .chain(named.into_iter().map(str::to_owned))
+                .collect()
+        }
         GroupBy::Team => {
             let teams: std::collections::BTreeSet<&str> = analysis
                 .changes
@@ -232,7 +249,20 @@ fn group_names(by: GroupBy, settings: &Report, analysis: &crate::git::RepoAnalys
                 .collect();
             teams.into_iter().map(str::to_owned).collect()
         }
+    };
+    if names.is_empty() {
+        return Err(Error::Input(match by {
+            GroupBy::Team => "--group-by team: no change belongs to a team: the CODEOWNERS file names no \
+                              @org/team owner of a changed path (individual owners are never teams)"
+                .into(),
+            _ => format!(
+                "--group-by {}: the inputs give no {} to group by",
+                by.name(),
+                by.name()
+            ),
+        }));
     }
+    Ok(names)
 }
 
 #[cfg(test)]

@@ -141,6 +141,7 @@ pub fn compute_groups(
                 merge_requests: &merge_requests,
                 reverts: &reverts,
                 has_repo: inputs.has_repo,
+                has_incidents: inputs.has_incidents,
             };
             let out = compute(sub, &opts)?;
             let s = out.summary;

@@ -204,7 +204,7 @@ fn unavailable(inputs: Inputs<'_>, opts: &Options) -> Vec<(Metric, String)> {
             ),
         ));
     }
-    if inputs.incidents.is_empty() {
+    if !inputs.has_incidents {
         if opts.failure.uses_incidents() {
             missing.push((
                 Metric::ChangeFailureRate,

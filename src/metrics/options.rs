@@ -116,4 +116,7 @@ pub struct Inputs<'a> {
     pub reverts: &'a [Revert],
     /// Whether a repository was read.
     pub has_repo: bool,
+    /// Whether incident exports were given (they may hold no incident in a range or a group:
+    /// then no deployment failed, which is not the same as not knowing).
+    pub has_incidents: bool,
 }

@@ -226,6 +226,7 @@ impl Records {
             merge_requests: &self.merge_requests,
             reverts: &self.reverts,
             has_repo: self.has_repo,
+            has_incidents: !self.incidents.is_empty(),
         }
     }
 }

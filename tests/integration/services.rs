@@ -584,3 +584,78 @@ proptest::proptest! {
         }
     }
 }
+
+/// Without a repository, the services the deployment export names are the groups; an
+/// incident naming a service fails that service's latest deployment only.
+#[test]
+fn exports_name_the_services_to_group_by() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |h: i64| {
+        chrono::DateTime::from_timestamp(T0 + h * HOUR, 0)
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let mut d = String::from("id,sha,environment,status,finished_at,service\n");
+    for (id, h, service) in [
+        ("a1", 1, "web"),
+        ("p1", 2, "pay"),
+        ("a2", 30, "web"),
+        ("p2", 40, "pay"),
+        ("p3", 50, "pay"),
+    ] {
+        d.push_str(&format!(
+            "{id},{},production,success,{},{service}\n",
+            "a".repeat(40),
+            at(h)
+        ));
+    }
+    std::fs::write(dir.path().join("d.csv"), d).unwrap();
+    let i = format!(
+        "id,started_at,resolved_at,service\ni1,{},{},web\n",
+        at(41),
+        at(43)
+    );
+    std::fs::write(dir.path().join("i.csv"), i).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dorascope"))
+        .current_dir(dir.path())
+        .args([
+            "report",
+            "--deployments",
+            "d.csv",
+            "--incidents",
+            "i.csv",
+            "--since",
+            "2024-01-01",
+            "--until",
+            "2024-01-04",
+            "--baseline",
+            "none",
+            "--group-by",
+            "service",
+            "--json",
+            "--out",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let groups = s["groups"].as_array().unwrap();
+    let names: Vec<&str> = groups.iter().map(|g| g["group"].as_str().unwrap()).collect();
+    assert_eq!(names, ["pay", "web"]);
+    // i1 names web: web's latest deployment before it is a2 (11 h earlier), not p2 (1 h).
+    let cfr = |rows: &Value| {
+        let c = metric(rows, "change_failure_rate");
+        (
+            c["numerator"].as_u64().unwrap(),
+            c["denominator"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(cfr(&s["overall"]), (1, 5));
+    assert_eq!(cfr(&groups[0]["overall"]), (0, 3));
+    assert_eq!(cfr(&groups[1]["overall"]), (1, 2));
+    assert!(close(
+        &metric(&groups[0]["overall"], "deployment_frequency")["value"],
+        3.0 / 4.0
+    ));
+}

@@ -84,6 +84,7 @@ impl Fixture {
             merge_requests: &[],
             reverts: &[],
             has_repo: !changes.is_empty(),
+            has_incidents: !incidents.is_empty(),
         };
         let out = crate::metrics::compute(inputs, &options(period)).unwrap();
         let attribution = out
