@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::load::{check_output_dir, load};
 use crate::error::{Error, Result};
-use crate::model::{Change, Choice, Deployment, GroupBy, Sha};
+use crate::model::{Change, Deployment, GroupBy, Sha};
 use crate::progress::Progress;
 use crate::report::bundle::{self, ReportData, ReportFormat};
 use crate::report::provenance;
