@@ -44,7 +44,8 @@ pub struct Cli {
     /// What to compute.
     #[command(subcommand)]
     pub command: Command,
-    /// No progress bars (they are drawn only when stderr is a terminal anyway).
+    /// No progress bars and no warnings: errors only (bars are drawn only when stderr is a
+    /// terminal anyway).
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Read settings from this TOML file (keys are the long option names; docs/config.md).
@@ -64,11 +65,13 @@ pub enum Command {
     /// The per-incident table, from incident and alarm exports (--incidents).
     Incidents(TableArgs),
     /// The DORA metrics per period against a baseline and a benchmark: a terminal summary,
-    /// summary.json and the per-period table.
-    Report(ReportArgs),
+    /// summary.json and the per-period table. (Boxed: its many options would make every
+    /// other command as large.)
+    Report(Box<ReportArgs>),
     /// Read export files and report, per file: format, record counts, time range, problems.
     Check(CheckArgs),
-    /// List the benchmark profiles with their thresholds and sources.
+    /// List every benchmark table (profiles, Quick Check baselines, industry shares) with its
+    /// source and what it can and cannot say.
     Benchmarks,
     /// Build the bundled sample repository and compute the tables on it.
     Demo(DemoArgs),
@@ -160,6 +163,12 @@ pub struct ExportArgs {
     /// iid. Default: a `merge_request_commits/` directory beside the merge-request export.
     #[arg(long, value_name = "PATH")]
     pub merge_request_commits: Option<PathBuf>,
+    /// A file only `--reference` reads, or a directory of them (`*.json`); repeatable:
+    /// `aws cloudwatch get-metric-statistics` and `aws codecommit get-commit` outputs for
+    /// aws-script.
+    #[arg(long = "reference-data", value_name = "PATH")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reference_data: Vec<PathBuf>,
     /// Production environment names (case-insensitive); repeatable.
     #[arg(long = "environment", value_name = "NAME", default_values_t = ["production".to_string(), "prod".to_string()])]
     pub environments: Vec<String>,
@@ -246,9 +255,27 @@ pub struct ReportArgs {
         help_heading = "Metrics"
     )]
     pub benchmark: String,
-    /// Compare with an industry of the DORA survey (`dorascope benchmarks` lists them).
-    #[arg(long, value_name = "NAME", help_heading = "Metrics")]
+    /// Compare with an industry of the DORA Quick Check, `NAME` or `NAME@EDITION` (2024, the
+    /// default, or 2025; `dorascope benchmarks` lists them).
+    #[arg(long, value_name = "NAME[@EDITION]", help_heading = "Metrics")]
     pub industry: Option<String>,
+    /// Compare with an organization size of the DORA Quick Check instead of an industry:
+    /// `20-99`, `10000+@2025` (one baseline at a time, as in the Quick Check).
+    #[arg(
+        long,
+        value_name = "SIZE[@EDITION]",
+        conflicts_with = "industry",
+        help_heading = "Metrics"
+    )]
+    // Recorded in provenance.json when given (older reports have no such key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_size: Option<String>,
+    /// Place the team's categories in one industry row of the source article's shares of
+    /// elite / high / medium / low teams (not from a DORA report; printed with its source).
+    #[arg(long, value_name = "NAME", help_heading = "Metrics")]
+    // Recorded in provenance.json when given (older reports have no such key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub industry_shares: Option<String>,
     /// Time to restore: per incident (start to resolution), or per failed deployment
     /// (deployment to recovery, DORA's failed deployment recovery time).
     #[arg(long, value_enum, default_value_t = RestoreMethod::Incident, help_heading = "Metrics")]
@@ -259,7 +286,8 @@ pub struct ReportArgs {
     pub lead_time: LeadTimeMethod,
     /// Also compute the numbers a script you already use computes, exactly its way, over
     /// --since..--until (both required, both inclusive), to reconcile before switching:
-    /// gitlab-script (GitLab API exports; see docs/metrics.md).
+    /// gitlab-script (GitLab API exports), aws-script (CodePipeline, CloudWatch and CodeCommit
+    /// exports, with --reference-data; see docs/metrics.md).
     #[arg(long, value_enum, value_name = "METHOD", help_heading = "Metrics")]
     pub reference: Option<crate::model::ReferenceMethod>,
     /// The team the report is about: shown in report.html and summary.json, and a `team`

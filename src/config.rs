@@ -23,6 +23,7 @@ const PATH_OPTIONS: &[&str] = &[
     "incidents",
     "merge-requests",
     "merge-request-commits",
+    "reference-data",
     "repos-from",
     "codeowners",
     "out",

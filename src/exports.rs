@@ -29,6 +29,9 @@ pub struct ExportFiles {
     /// iid. Without it, a `merge_request_commits/` directory beside a merge-request export is
     /// used when there is one.
     pub merge_request_commits: Option<PathBuf>,
+    /// Files only a reference computation reads (`--reference-data`: CloudWatch
+    /// get-metric-statistics and CodeCommit get-commit outputs), or directories of them.
+    pub reference_data: Vec<PathBuf>,
     /// Production environment names, compared case-insensitively.
     pub environments: Vec<String>,
     /// Parsing options (time zone, strictness).
@@ -48,6 +51,8 @@ pub struct Exports {
     pub merge_requests: Vec<MergeRequest>,
     /// Merge-request commits.
     pub mr_commits: Vec<MrCommit>,
+    /// AWS records as written, in file order, for `--reference aws-script`.
+    pub aws: crate::model::aws::AwsRecords,
     /// Deployments dropped because their environment is not production.
     pub other_environments: u64,
     /// Deployments dropped because they did not finish (running, cancelled).
@@ -75,6 +80,11 @@ impl ExportFiles {
             .map(|p| (p.clone(), self.deployments_format))
             .chain(self.incidents.iter().map(|p| (p.clone(), self.incidents_format)))
             .chain(self.merge_requests.iter().map(|p| (p.clone(), None)))
+            .chain(
+                reference_files(&self.reference_data)?
+                    .into_iter()
+                    .map(|p| (p, None)),
+            )
             .collect();
         let results: Vec<_> = jobs
             .par_iter()
@@ -114,6 +124,7 @@ impl ExportFiles {
                 }
             }
             out.mr_commits.append(&mut file.mr_commits);
+            out.aws.append(&mut file.aws);
             out.files.push(file);
         }
         for source in self.commit_sources() {
@@ -140,6 +151,26 @@ impl ExportFiles {
         dirs.dedup();
         dirs
     }
+}
+
+/// The `--reference-data` files: each file as given, each directory's `*.json` files in name
+/// order (one `aws codecommit get-commit` output per commit is the usual layout).
+fn reference_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::Input(format!("{}: cannot list: {e}", path.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        entries.sort();
+        files.extend(entries);
+    }
+    Ok(files)
 }
 
 /// Reads merge-request commits saved the way people save them: one `<iid>.json` per merge
@@ -201,24 +232,24 @@ fn read_mr_commits(
 }
 
 impl Exports {
-    /// Sets each merge request's oldest commit time from its commits.
+    /// Sets each merge request's oldest commit time (`authored_date`, else `created_at`) and
+    /// its commits' `created_at` in the order the commits export lists them.
     fn link_first_commits(&mut self) {
-        type Oldest = (crate::model::Instant, Option<crate::model::Instant>);
-        let mut oldest: std::collections::HashMap<&str, Oldest> = Default::default();
+        type Commits = (crate::model::Instant, Vec<Option<crate::model::Instant>>);
+        let mut by_mr: std::collections::HashMap<&str, Commits> = Default::default();
         for c in &self.mr_commits {
             if let Some(mr) = c.merge_request.as_deref() {
-                let slot = oldest.entry(mr).or_insert((c.authored_at, c.created_at));
+                let slot = by_mr.entry(mr).or_insert((c.authored_at, Vec::new()));
                 slot.0 = slot.0.min(c.authored_at);
-                slot.1 = match (slot.1, c.created_at) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
+                slot.1.push(c.created_at);
             }
         }
         for m in &mut self.merge_requests {
-            if let Some(&(authored, created)) = oldest.get(m.id.as_str()) {
-                m.first_commit_at = m.first_commit_at.or(Some(authored));
-                m.oldest_commit_created_at = m.oldest_commit_created_at.or(created);
+            if let Some((authored, created)) = by_mr.get(m.id.as_str()) {
+                m.first_commit_at = m.first_commit_at.or(Some(*authored));
+                if m.commit_created_at.is_empty() {
+                    m.commit_created_at.clone_from(created);
+                }
             }
         }
     }

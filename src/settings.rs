@@ -193,6 +193,7 @@ fn export_files(args: &ExportArgs) -> Result<ExportFiles> {
         incidents_format: args.incidents_format,
         merge_requests: args.merge_requests.clone(),
         merge_request_commits: args.merge_request_commits.clone(),
+        reference_data: args.reference_data.clone(),
         environments: args.environments.clone(),
         options: ImportOptions {
             zone,
@@ -332,6 +333,18 @@ impl Report {
             .map(crate::benchmarks::survey::industry)
             .transpose()
             .map_err(usage("--industry"))?;
+        let industry = match (industry, args.org_size.as_deref()) {
+            (None, Some(size)) => {
+                Some(crate::benchmarks::survey::org_size(size).map_err(usage("--org-size"))?)
+            }
+            (industry, _) => industry,
+        };
+        let industry_shares = args
+            .industry_shares
+            .as_deref()
+            .map(crate::benchmarks::shares::industry)
+            .transpose()
+            .map_err(usage("--industry-shares"))?;
         let zone_name = args
             .input
             .exports
@@ -355,6 +368,7 @@ impl Report {
             baseline,
             benchmark,
             industry,
+            industry_shares,
             seed: crate::stats::BOOTSTRAP_SEED,
             team: args.team.clone(),
         };

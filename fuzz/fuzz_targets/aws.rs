@@ -8,5 +8,13 @@ use dorascope::import::Format;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    common::run(&[Format::AwsCodepipeline, Format::AwsCloudwatchAlarms], data);
+    common::run(
+        &[
+            Format::AwsCodepipeline,
+            Format::AwsCloudwatchAlarms,
+            Format::AwsCloudwatchMetricStatistics,
+            Format::AwsCodecommitCommits,
+        ],
+        data,
+    );
 });

@@ -2,6 +2,7 @@
 //! a category (elite / high / medium / low). Only values a source backs are shipped; the
 //! profile says which source and how sure it is.
 
+pub mod shares;
 pub mod survey;
 
 use std::collections::BTreeMap;
@@ -49,6 +50,18 @@ pub enum Category {
     Low,
 }
 
+impl Category {
+    /// The name reports print (`elite`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Elite => "elite",
+            Category::High => "high",
+            Category::Medium => "medium",
+            Category::Low => "low",
+        }
+    }
+}
+
 impl Thresholds {
     /// The category of `value`, or `None` for a value that is not a number.
     pub fn categorize(&self, value: f64) -> Option<Category> {
@@ -83,6 +96,12 @@ pub struct Profile {
     pub year: Option<u16>,
     /// Where the numbers come from, and how sure that is.
     pub source: String,
+    /// What the profile can say.
+    #[serde(default)]
+    pub can_say: String,
+    /// What it cannot say.
+    #[serde(default)]
+    pub cannot_say: String,
     /// Thresholds by metric name.
     pub metrics: BTreeMap<String, Thresholds>,
 }
@@ -115,13 +134,18 @@ pub fn profile(name: &str) -> Result<Profile, String> {
         .ok_or_else(|| format!("no benchmark profile '{name}' (available: {})", names.join(", ")))
 }
 
-/// The listing `dorascope benchmarks` prints.
+/// The listing `dorascope benchmarks` prints: every table dorascope ships, with its source and
+/// what it can and cannot say.
 pub fn listing() -> Result<String, String> {
     use std::fmt::Write as _;
     let mut out = String::new();
-    for p in profiles()? {
-        let _ = writeln!(out, "{} — {}", p.name, p.title);
+    for (n, p) in profiles()?.into_iter().enumerate() {
+        // The first line names the first profile (scripts read it); the others follow a blank.
+        let _ = writeln!(out, "{}{} — {}", if n == 0 { "" } else { "\n" }, p.name, p.title);
+        let _ = writeln!(out, "  use: --benchmark {} (a category per metric)", p.name);
         let _ = writeln!(out, "  source: {}", p.source);
+        let _ = writeln!(out, "  can say: {}", p.can_say);
+        let _ = writeln!(out, "  cannot say: {}", p.cannot_say);
         for (metric, t) in &p.metrics {
             let (lt, le) = match (t.better, t.inclusive) {
                 (Better::Higher, _) => (">=", ">="),
@@ -135,23 +159,74 @@ pub fn listing() -> Result<String, String> {
             );
         }
     }
-    let ind = survey::industries()?;
-    let _ = writeln!(out, "\nIndustries (--industry): {}", ind.title);
-    let _ = writeln!(out, "  source: {}", ind.source);
-    for i in &ind.industries {
+    let _ = writeln!(
+        out,
+        "\nDORA Quick Check baselines (--industry NAME[@EDITION], or --org-size SIZE[@EDITION]; \
+         editions {}, default {}): mean ± standard deviation on the Quick Check's 0-10 scale, 10 best",
+        survey::EDITIONS
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        survey::DEFAULT_EDITION
+    );
+    for t in survey::tables()? {
+        let _ = writeln!(out, "\n{} — {}", t.name, t.title);
+        let _ = writeln!(out, "  source: {}", t.source);
+        let _ = writeln!(out, "  can say: {}", t.can_say);
+        let _ = writeln!(out, "  cannot say: {}", t.cannot_say);
+        for (metric, why) in &t.withheld {
+            let _ = writeln!(out, "  not placed: {metric}: {why}");
+        }
+        for i in &t.industries {
+            let name = i.short.clone().unwrap_or_else(|| i.key.replace('_', "-"));
+            let mut line = format!(
+                "  {:<28} {:<30} lead {:.1} ± {:.1}, deploy {:.1} ± {:.1}, failure {:.1} ± {:.1}, recovery {:.1} ± {:.1}",
+                name,
+                i.name,
+                i.leadtime.mean,
+                i.leadtime.std,
+                i.deployfreq.mean,
+                i.deployfreq.std,
+                i.changefailure.mean,
+                i.changefailure.std,
+                i.failurerecovery.mean,
+                i.failurerecovery.std
+            );
+            if let Some(r) = i.rework {
+                let _ = write!(line, ", rework {:.1} ± {:.1}", r.mean, r.std);
+            }
+            if !t.withheld.contains_key("performance_average") {
+                let _ = write!(
+                    line,
+                    ", overall {:.1} ± {:.1}",
+                    i.performance_average.mean, i.performance_average.std
+                );
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+    let s = shares::table()?;
+    let _ = writeln!(
+        out,
+        "\nIndustry shares (--industry-shares NAME): never the default, always printed with its source"
+    );
+    let _ = writeln!(out, "\n{} — {}", s.name, s.title);
+    let _ = writeln!(out, "  source: {}", s.source);
+    let _ = writeln!(out, "  can say: {}", s.can_say);
+    let _ = writeln!(out, "  cannot say: {}", s.cannot_say);
+    let _ = writeln!(out, "  categories: {}", s.categories);
+    for r in &s.industries {
         let _ = writeln!(
             out,
-            "  {:<28} {:<30} overall {:.1} ± {:.1}",
-            i.key.replace('_', "-"),
-            i.name,
-            i.performance_average.mean,
-            i.performance_average.std
+            "  {:<28} {:<30} elite {}%, high {}%, medium {}%, low {}%",
+            r.key, r.name, r.elite, r.high, r.medium, r.low
         );
     }
     out.push_str(
         "\nNot shipped, for want of a primary source: the DORA 2023 and 2024 reports' cluster tables \
          (known only from secondary summaries), the 2025 report (seven team profiles, no tiers), and \
-         shares of elite/high/medium/low teams per industry.\n",
+         shares of elite/high/medium/low teams per industry from any DORA source.\n",
     );
     Ok(out)
 }
@@ -215,5 +290,39 @@ mod tests {
         assert_eq!(cat(m, 0.03), Some(Category::Medium));
         assert_eq!(cat(m, 0.0299), Some(Category::Low));
         assert_eq!(cat(m, 0.0), Some(Category::Low));
+    }
+
+    #[test]
+    fn the_listing_names_every_table_with_its_source_and_limits() {
+        let text = listing().unwrap();
+        for name in [
+            "four-tier — ",
+            "quick-check-2024 — ",
+            "quick-check-2025 — ",
+            "quick-check-2024-organization-size — ",
+            "quick-check-2025-organization-size — ",
+            "article-2026-industry-shares — ",
+        ] {
+            let at = text.find(name).unwrap_or_else(|| panic!("{name} missing"));
+            assert!(at == 0 || text[..at].ends_with('\n'), "{name}");
+            let block: Vec<&str> = text[at..]
+                .lines()
+                .filter(|l| !l.starts_with("  use: "))
+                .take(4)
+                .collect();
+            assert!(block[1].starts_with("  source: "), "{name}: {block:?}");
+            assert!(block[2].len() > "  can say: ".len() && block[2].starts_with("  can say: "));
+            assert!(block[3].len() > "  cannot say: ".len() && block[3].starts_with("  cannot say: "));
+        }
+        assert!(text.contains("editions 2024, 2025, default 2024"));
+        assert!(text.contains("  not placed: failurerecovery: The organization-size file's recovery means"));
+        assert!(text.contains(
+            "  software-technology          Software & Technology          elite 21%, high 34%, medium 32%, low 13%"
+        ));
+        assert!(text.contains("Not traceable to a DORA report"));
+        assert!(text.contains(
+            "  20-99                        20 to 99 employees             lead 5.8 ± 2.3, deploy 4.4 ± 2.4, \
+             failure 8.3 ± 1.8, recovery 2.4 ± 1.9, rework 7.7 ± 2.1"
+        ));
     }
 }

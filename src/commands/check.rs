@@ -24,6 +24,8 @@ struct FileReport {
     open_incidents: usize,
     merge_requests: usize,
     merge_request_commits: usize,
+    /// Records only a reference computation reads (metric statistics outputs, CodeCommit commits).
+    reference_records: usize,
     ignored: u64,
     first: Option<String>,
     last: Option<String>,
@@ -59,6 +61,7 @@ fn report(file: String, result: std::result::Result<Imported, import::ImportErro
             open_incidents: 0,
             merge_requests: 0,
             merge_request_commits: 0,
+            reference_records: 0,
             ignored: 0,
             first: None,
             last: None,
@@ -73,6 +76,7 @@ fn report(file: String, result: std::result::Result<Imported, import::ImportErro
             open_incidents: i.incidents.iter().filter(|x| x.resolved_at.is_none()).count(),
             merge_requests: i.merge_requests.len(),
             merge_request_commits: i.mr_commits.len(),
+            reference_records: i.aws.metrics.len() + i.aws.commits.len(),
             ignored: i.ignored,
             first: instants(&i).min().map(|t| rfc3339(t.timestamp())),
             last: instants(&i).max().map(|t| rfc3339(t.timestamp())),
@@ -95,6 +99,7 @@ fn text(r: &FileReport) -> String {
         (r.incidents, "incidents"),
         (r.merge_requests, "merge requests"),
         (r.merge_request_commits, "merge-request commits"),
+        (r.reference_records, "reference records"),
     ] {
         if n > 0 {
             let what = if n == 1 { what.trim_end_matches('s') } else { what };

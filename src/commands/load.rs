@@ -57,9 +57,7 @@ pub(crate) fn load(
     let mut from_exports = None;
     if !input.exports.deployments.is_empty() {
         let (deployments, no_commit) = exports.for_attribution();
-        for w in no_commit.iter().take(5) {
-            progress.warn(w);
-        }
+        progress.warn_alike(&no_commit);
         if deployments.is_empty() {
             return Err(Error::Input(
                 "no production deployment in the --deployments files names a commit".into(),
@@ -124,17 +122,26 @@ pub fn analyze_all(repos: &[RepoInput], git: &GitOptions, progress: &Progress) -
     Ok(all)
 }
 
+/// Warns about the exports' skipped and duplicate records: one line per file with problems,
+/// files of one format summarised (a merge-request commits directory is a file per merge
+/// request).
 pub(crate) fn warn_exports(e: &exports::Exports, progress: &Progress) {
-    for f in &e.files {
-        if !f.problems.is_empty() {
-            progress.warn(&format!(
-                "{}: skipped {} bad records (first: {}); `dorascope check {}` lists them all, --strict stops at the first",
-                f.file,
-                f.problems.len(),
-                f.problems[0],
-                f.file
-            ));
+    let mut by_format: Vec<(Option<crate::import::Format>, Vec<String>)> = Vec::new();
+    for f in e.files.iter().filter(|f| !f.problems.is_empty()) {
+        let line = format!(
+            "{}: skipped {} bad records (first: {}); `dorascope check {}` lists them all, --strict stops at the first",
+            f.file,
+            f.problems.len(),
+            f.problems[0],
+            f.file
+        );
+        match by_format.iter_mut().find(|(format, _)| *format == f.format) {
+            Some((_, lines)) => lines.push(line),
+            None => by_format.push((f.format, vec![line])),
         }
+    }
+    for (_, lines) in by_format {
+        progress.warn_alike(&lines);
     }
     if e.duplicates > 0 {
         progress.warn(&format!(

@@ -34,6 +34,7 @@ pub(crate) fn files(
     // The repositories are read whole: the range is the engine's, and the baseline may lie
     // before --since.
     let mut loaded = load(&settings.input, Range::default(), true, false, "report", progress)?;
+    let has_incidents = !settings.input.exports.incidents.is_empty();
     let inputs = metrics::Inputs {
         changes: &loaded.analysis.changes,
         deployments: &loaded.analysis.deployments,
@@ -41,8 +42,9 @@ pub(crate) fn files(
         merge_requests: &loaded.exports.merge_requests,
         reverts: &loaded.analysis.reverts,
         has_repo: loaded.has_repo,
-        // Within a group, no incident of its own means none failed, not "unknown".
-        has_incidents: !loaded.exports.incidents.is_empty(),
+        // Incident files given: zero incidents in them (or in a group) means none failed,
+        // not "unknown".
+        has_incidents,
     };
     let bar = progress.spinner("computing metrics");
     let mut outcome = metrics::compute(inputs, &settings.engine).map_err(|e| Error::Input(e.to_string()))?;
@@ -51,6 +53,8 @@ pub(crate) fn files(
             deployments: &loaded.exports.deployments,
             merge_requests: &loaded.exports.merge_requests,
             incidents: &loaded.exports.incidents,
+            aws: &loaded.exports.aws,
+            changes: &loaded.analysis.changes,
         };
         outcome.summary.reference =
             Some(metrics::reference::compute(method, refs, since, until).map_err(Error::Usage)?);
@@ -89,12 +93,10 @@ pub(crate) fn files(
         .sum();
 
     let method = settings.failure.method;
-    let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
-    let reasons = if decides {
-        metrics::failure::apply_failures(&mut loaded.analysis.deployments, &outcome.failures.failed, method);
-        outcome.failures.failed.clone()
+    let reasons = if method.decides(loaded.has_repo, has_incidents) {
+        metrics::failure::apply_failures(&mut loaded.analysis.deployments, &outcome.failures.failed, method)
     } else {
-        vec![None; loaded.analysis.deployments.len()]
+        metrics::failure::reported_failures(&loaded.analysis.deployments)
     };
 
     // The tables hold the report's range: deployments and incidents in it, the changes those

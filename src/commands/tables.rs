@@ -25,10 +25,10 @@ pub(crate) fn deployments(settings: &Table, progress: &Progress) -> Result<()> {
     let input = &settings.input;
     let mut loaded = load(input, input.range, false, false, "deployments", progress)?;
     let method = settings.failure.method;
-    let decides = method.decides(loaded.has_repo, !loaded.exports.incidents.is_empty());
+    // Incident files given decide even when they hold no incident: then none failed.
+    let decides = method.decides(loaded.has_repo, !input.exports.incidents.is_empty());
     let d = &mut loaded.analysis.deployments;
-    let mut reasons = vec![None; d.len()];
-    if decides {
+    let reasons = if decides {
         let f = metrics::failure::classify(
             method,
             d,
@@ -37,9 +37,10 @@ pub(crate) fn deployments(settings: &Table, progress: &Progress) -> Result<()> {
             settings.failure.fix(),
             settings.failure.window,
         );
-        metrics::failure::apply_failures(d, &f.failed, method);
-        reasons = f.failed;
-    }
+        metrics::failure::apply_failures(d, &f.failed, method)
+    } else {
+        metrics::failure::reported_failures(d)
+    };
     let table = report::table::deployments_table_with_reasons(d, &reasons);
     report::write_table(&table, settings.format, settings.output.as_deref())
 }

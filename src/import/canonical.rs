@@ -19,6 +19,15 @@ const INCIDENT_START: &[&str] = &[
 ];
 const INCIDENT_END: &[&str] = &["resolved_at", "closed_at", "ended_at", "end_time", "restored_at"];
 
+/// Keys of a git commit record (GitLab's and others'), never of an incident.
+const COMMIT_ONLY: &[&str] = &[
+    "short_id",
+    "authored_date",
+    "committed_date",
+    "committer_name",
+    "committer_email",
+];
+
 fn norm(key: &str) -> String {
     key.trim().to_ascii_lowercase().replace([' ', '-'], "_")
 }
@@ -39,7 +48,8 @@ fn sniff_keys(keys: &[String], json: bool) -> Option<Format> {
             Format::CanonicalDeploymentsCsv
         });
     }
-    if has(&keys, INCIDENT_START) {
+    // A git commit (an `id` and a `created_at`, as GitLab's commits have) is no incident.
+    if has(&keys, INCIDENT_START) && !has(&keys, COMMIT_ONLY) {
         return Some(if json {
             Format::CanonicalIncidentsJson
         } else {

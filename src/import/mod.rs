@@ -46,6 +46,10 @@ crate::model::choice! {
         AwsCodepipeline = "aws-codepipeline", "`aws codepipeline list-pipeline-executions`";
         AwsCloudwatchAlarms = "aws-cloudwatch-alarms",
             "`aws cloudwatch describe-alarm-history` (ALARM → OK episodes are incidents)";
+        AwsCloudwatchMetricStatistics = "aws-cloudwatch-metric-statistics",
+            "`aws cloudwatch get-metric-statistics` (for `--reference aws-script`)";
+        AwsCodecommitCommits = "aws-codecommit-commits",
+            "`aws codecommit get-commit` / `batch-get-commits` (for `--reference aws-script`)";
         PagerdutyIncidents = "pagerduty-incidents", "PagerDuty REST `GET /incidents`";
         PagerdutyAnalytics = "pagerduty-analytics", "PagerDuty `POST /analytics/raw/incidents`";
         OpsgenieIncidents = "opsgenie-incidents", "Opsgenie `GET /v1/incidents`";
@@ -141,6 +145,9 @@ pub struct Imported {
     pub merge_requests: Vec<MergeRequest>,
     /// Merge-request commits read.
     pub mr_commits: Vec<MrCommit>,
+    /// AWS records as written, for `--reference aws-script`.
+    #[serde(skip_serializing_if = "crate::model::aws::AwsRecords::is_empty")]
+    pub aws: crate::model::aws::AwsRecords,
     /// Skipped records and why.
     pub problems: Vec<Problem>,
 }
@@ -216,12 +223,22 @@ pub trait Reader {
 /// Detects the format of a JSON document from its shape. `first` is its first record.
 pub fn sniff_json(doc: &Value, first: Option<&Value>) -> Option<Format> {
     gitlab::sniff(doc, first)
+        .or_else(|| gitlab_commit(first))
         .or_else(|| github::sniff(doc, first))
         .or_else(|| aws::sniff(doc, first))
         .or_else(|| incident_tools::sniff(doc, first))
         .or_else(|| jenkins::sniff(doc, first))
         .or_else(|| devlake::sniff(doc, first))
         .or_else(|| canonical::sniff_json(doc, first))
+}
+
+/// A GitLab commit that `gitlab::sniff` leaves (it has no `authored_date`): `id` and
+/// `short_id` with one of GitLab's commit times. Its `id` and `created_at` would otherwise
+/// make it canonical incidents, one "still open" incident per commit.
+fn gitlab_commit(first: Option<&Value>) -> Option<Format> {
+    let times = ["created_at", "committed_date", "authored_date"];
+    (fields::has_keys(first, &["id", "short_id"]) && times.iter().any(|t| fields::has_keys(first, &[t])))
+        .then_some(Format::GitlabMergeRequestCommits)
 }
 
 /// The reader for a JSON format; `envelope` is the wrapper object around the records, if any.
@@ -234,7 +251,9 @@ pub fn json_reader(format: Format, envelope: Option<&Value>) -> Box<dyn Reader> 
         GithubDeployments | GithubDeploymentStatuses | GithubActionsRuns | GithubPulls | GithubIssues => {
             github::reader(format, envelope)
         }
-        AwsCodepipeline | AwsCloudwatchAlarms => aws::reader(format, envelope),
+        AwsCodepipeline | AwsCloudwatchAlarms | AwsCloudwatchMetricStatistics | AwsCodecommitCommits => {
+            aws::reader(format, envelope)
+        }
         PagerdutyIncidents | PagerdutyAnalytics | OpsgenieIncidents | OpsgenieAlerts
         | ServicenowIncidents | JiraCsv => incident_tools::reader(format, envelope),
         JenkinsBuilds => jenkins::reader(format, envelope),
@@ -287,6 +306,14 @@ mod tests {
         (
             "aws-cloudwatch-describe-alarm-history.json",
             Some(Format::AwsCloudwatchAlarms),
+        ),
+        (
+            "aws-cloudwatch-get-metric-statistics.json",
+            Some(Format::AwsCloudwatchMetricStatistics),
+        ),
+        (
+            "aws-codecommit-get-commit.json",
+            Some(Format::AwsCodecommitCommits),
         ),
         (
             "aws-codepipeline-list-pipeline-executions.json",
@@ -381,7 +408,12 @@ mod tests {
             (
                 "aws",
                 aws::sniff,
-                &[Format::AwsCodepipeline, Format::AwsCloudwatchAlarms],
+                &[
+                    Format::AwsCodepipeline,
+                    Format::AwsCloudwatchAlarms,
+                    Format::AwsCloudwatchMetricStatistics,
+                    Format::AwsCodecommitCommits,
+                ],
             ),
             (
                 "incident_tools",
@@ -414,6 +446,53 @@ mod tests {
         for (file, want) in EXAMPLES {
             assert_eq!(detect(sniff_json, file), *want, "{file}");
         }
+    }
+
+    /// GitLab's merge-request commits as documented (`id`, `short_id`, `created_at`, `title`,
+    /// `message`, `author_*`, `authored_date`, `committer_*`, `committed_date`, `trailers`,
+    /// `web_url`), as saved in `merge_request_commits/1.json`; `without` drops keys.
+    fn mr_commits_file(without: &[&str]) -> Vec<u8> {
+        let path = testutil::example_path("gitlab-merge-request-commits.json");
+        let mut doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        for c in doc.as_array_mut().unwrap() {
+            for k in without {
+                c.as_object_mut().unwrap().remove(*k);
+            }
+        }
+        serde_json::to_vec(&doc).unwrap()
+    }
+
+    #[test]
+    fn gitlab_merge_request_commits_are_never_canonical_incidents() {
+        let name = "merge_request_commits/1.json";
+        let opts = ImportOptions::default();
+        for without in [&[][..], &["authored_date"], &["authored_date", "committed_date"]] {
+            let read = import_bytes(name, &mr_commits_file(without), None, &opts).unwrap();
+            assert_eq!(
+                read.format,
+                Some(Format::GitlabMergeRequestCommits),
+                "without {without:?}"
+            );
+            assert!(
+                read.incidents.is_empty(),
+                "without {without:?}: {:?}",
+                read.incidents
+            );
+            assert_eq!(read.records, 2);
+        }
+        let full = import_bytes(name, &mr_commits_file(&[]), None, &opts).unwrap();
+        assert_eq!(full.mr_commits.len(), 2);
+        // The canonical sniffer alone no longer takes a commit's `id` and `created_at` for
+        // an incident's; a real canonical incident still is one.
+        let commit: Value = serde_json::from_slice::<Value>(&mr_commits_file(&["authored_date", "short_id"]))
+            .unwrap()[0]
+            .clone();
+        assert_eq!(canonical::sniff_json(&commit, Some(&commit)), None);
+        let incident = serde_json::json!({"id": "INC-1", "created_at": "2024-05-01T00:00:00Z"});
+        assert_eq!(
+            canonical::sniff_json(&incident, Some(&incident)),
+            Some(Format::CanonicalIncidentsJson)
+        );
     }
 
     #[test]

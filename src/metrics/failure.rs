@@ -8,9 +8,13 @@ use crate::glob::GlobMatcher;
 use super::attribution::{self, Attributed};
 use crate::model::{Deployment, FailureMethod, Incident, Revert};
 
+/// The `failure_reason` of a run its tool reported failed, under every method.
+pub const REPORTED_FAILED: &str = "reported failed";
+
 impl FailureMethod {
     /// Whether the method has what it needs to decide anything: a repository for `rollback`,
-    /// incidents for the incident methods; `status` reads the deployment records alone.
+    /// incident exports for the incident methods (given, even if they hold no incident: then
+    /// none failed); `status` reads the deployment records alone.
     pub fn decides(self, has_repo: bool, has_incidents: bool) -> bool {
         match self {
             FailureMethod::Status => true,
@@ -126,7 +130,7 @@ fn classify_from(
         FailureMethod::Status => {
             for (d, f) in deployments.iter().zip(failed.iter_mut()) {
                 if d.failed == Some(true) {
-                    *f = Some("reported failed".into());
+                    *f = Some(REPORTED_FAILED.into());
                 }
             }
         }
@@ -351,18 +355,35 @@ pub fn recoveries(deployments: &[Deployment], incidents: &[Incident], f: &Failur
     out
 }
 
-/// Writes a classification's decisions into the deployments' `failed`. A run its tool
-/// reported failed stays failed, except under `status`, which is that report.
+/// Writes a classification's decisions into the deployments' `failed`, and returns each
+/// deployment's `failure_reason`. A run its tool reported failed stays failed under every
+/// method (under `status`, that report is the decision); a method that has no reason of its
+/// own for it gives `reported failed`.
 pub fn apply_failures(
     d: &mut [crate::model::Deployment],
     failed: &[Option<String>],
     method: super::FailureMethod,
-) {
-    for (dep, why) in d.iter_mut().zip(failed) {
-        if dep.failed != Some(true) || method == super::FailureMethod::Status {
-            dep.failed = Some(why.is_some());
-        }
-    }
+) -> Vec<Option<String>> {
+    d.iter_mut()
+        .zip(failed)
+        .map(|(dep, why)| {
+            let reported = dep.failed == Some(true);
+            if !reported || method == super::FailureMethod::Status {
+                dep.failed = Some(why.is_some());
+            }
+            why.clone()
+                .or_else(|| reported.then(|| REPORTED_FAILED.to_owned()))
+        })
+        .collect()
+}
+
+/// Each deployment's `failure_reason` when the method cannot decide (no incident exports for
+/// the incident methods, no repository for `rollback`): only the runs their tool reported
+/// failed have one.
+pub fn reported_failures(d: &[crate::model::Deployment]) -> Vec<Option<String>> {
+    d.iter()
+        .map(|dep| (dep.failed == Some(true)).then(|| REPORTED_FAILED.to_owned()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -455,6 +476,39 @@ mod tests {
         assert_eq!(f.counted, vec![true, true, true]);
         let w = classify(FailureMethod::Window, &deps, &[], &[], None, 3_600);
         assert_eq!(w.counted, vec![true, false, true]);
+    }
+
+    #[test]
+    fn runs_reported_failed_say_so_under_every_method() {
+        // v1, then a run its tool reported failed, then v2 with an incident an hour later
+        // (naming v2, for `linked`): every method gives the failed run `reported failed` (and
+        // keeps it failed); the incident methods give v2 its incident; v1 has no reason.
+        let mut deps = vec![deployment("v1", 0), deployment("bad", 100), deployment("v2", 200)];
+        deps[1].failed = Some(true);
+        let incs = vec![Incident {
+            deployment: Some("v2".into()),
+            ..incident("i", 3_800, Some(4_000))
+        }];
+        for &m in FailureMethod::ALL {
+            let f = classify(m, &deps, &incs, &[], None, 3_600);
+            let mut table = deps.clone();
+            let why = apply_failures(&mut table, &f.failed, m);
+            assert_eq!(why[0], None, "{m}");
+            assert_eq!(why[1].as_deref(), Some(REPORTED_FAILED), "{m}");
+            assert_eq!(table[1].failed, Some(true), "{m}");
+            let v2 = if m.uses_incidents() {
+                Some("incident i")
+            } else {
+                None
+            };
+            assert_eq!(why[2].as_deref(), v2, "{m}");
+            assert_eq!(table[2].failed, Some(v2.is_some()), "{m}");
+        }
+        // A method that cannot decide leaves only the tool's own report.
+        assert_eq!(
+            reported_failures(&deps),
+            vec![None, Some(REPORTED_FAILED.to_owned()), None]
+        );
     }
 
     #[test]

@@ -122,6 +122,12 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, MetricsErr
             .industry
             .as_ref()
             .map(|ind| rows::industry_standing(ind, &overall_rows)),
+        industry_shares: opts.industry_shares.as_ref().map(|row| {
+            let categories = overall_rows
+                .iter()
+                .filter_map(|r| Some((r.metric.name(), r.category?)));
+            crate::benchmarks::shares::place(row, categories)
+        }),
         overall: overall_rows,
         periods: period_rows,
         data_quality,
@@ -175,6 +181,9 @@ fn reported_range(inputs: Inputs<'_>, opts: &Options) -> Result<(i64, i64), Metr
     }
 }
 
+/// Why a method that reads incidents cannot decide without incident exports.
+const NEEDS_INCIDENTS: &str = "needs incident exports (--incidents)";
+
 /// The metrics these inputs cannot give under these methods, and why; their rows stay
 /// empty rather than show a zero.
 fn unavailable(inputs: Inputs<'_>, opts: &Options) -> Vec<(Metric, String)> {
@@ -204,27 +213,25 @@ fn unavailable(inputs: Inputs<'_>, opts: &Options) -> Vec<(Metric, String)> {
             ),
         ));
     }
+    // Incident exports that hold no incident (at all, or in a group) are not missing: no
+    // deployment failed (0%), and no incident was there to restore (no value, sample 0).
     if !inputs.has_incidents {
         if opts.failure.uses_incidents() {
             missing.push((
                 Metric::ChangeFailureRate,
-                format!(
-                    "the {} method needs incident exports (--incidents)",
-                    opts.failure.name()
-                ),
+                format!("the {} method {NEEDS_INCIDENTS}", opts.failure.name()),
             ));
         }
         if opts.restore == RestoreMethod::Incident {
-            missing.push((
-                Metric::TimeToRestore,
-                "needs incident exports (--incidents)".into(),
-            ));
+            missing.push((Metric::TimeToRestore, NEEDS_INCIDENTS.into()));
         }
     }
     missing
 }
 
 /// The failure rate over the range under every method, the chosen one's decisions reused.
+/// An incident method without incident exports cannot decide: no rate, and why (the
+/// classification would find no failure, which is not a 0% rate).
 fn failure_methods(
     inputs: Inputs<'_>,
     opts: &Options,
@@ -260,11 +267,21 @@ fn failure_methods(
                     failed += u64::from(f.failed[i].is_some());
                 }
             }
+            if m.uses_incidents() && !inputs.has_incidents {
+                return MethodRate {
+                    method: m,
+                    failed: 0,
+                    deployments: total,
+                    rate: None,
+                    unavailable: Some(NEEDS_INCIDENTS.into()),
+                };
+            }
             MethodRate {
                 method: m,
                 failed,
                 deployments: total,
                 rate: (total > 0).then(|| failed as f64 / total as f64),
+                unavailable: None,
             }
         })
         .collect()
@@ -742,6 +759,115 @@ mod tests {
         assert!(
             empty.iter().all(|&(_, f, n, rate)| (f, n, rate) == (0, 0, None)),
             "{empty:?}"
+        );
+    }
+
+    /// Two deployments in May 2024 (May 1 and May 3), no incident, over May 1 to 11.
+    fn two_quiet_deployments() -> (Records, Options) {
+        let r = Records {
+            deployments: vec![deployment("v1", MAY_1), deployment("v2", MAY_1 + 2 * DAY)],
+            has_repo: true,
+            ..Default::default()
+        };
+        let opts = Options {
+            since: Some(MAY_1),
+            until: Some(MAY_1 + 10 * DAY),
+            ..options()
+        };
+        (r, opts)
+    }
+
+    #[test]
+    fn zero_incidents_given_is_a_zero_failure_rate() {
+        // Incident exports that parse to no incident: no deployment failed. The rate is 0 of 2
+        // with its Wilson interval: z^2 = 3.841459, 1 + z^2/2 = 2.920730; centre and
+        // half-width both (z^2/4) / 2.920730 = 0.328810: (0, 0.657620). Per period too.
+        let (r, opts) = two_quiet_deployments();
+        let given = Inputs {
+            has_incidents: true,
+            ..r.inputs()
+        };
+        let s = compute(given, &opts).unwrap().summary;
+        assert_eq!(s.unavailable, Vec::<String>::new());
+        let cfr: Vec<&MetricRow> = s
+            .overall
+            .iter()
+            .chain(&s.periods)
+            .filter(|r| r.metric == Metric::ChangeFailureRate)
+            .collect();
+        assert_eq!(cfr.len(), 2);
+        for row in cfr {
+            assert_eq!(
+                (row.numerator, row.denominator, row.value),
+                (Some(0), Some(2), Some(0.0)),
+                "{row:?}"
+            );
+            assert_eq!(row.interval_low, Some(0.0), "{row:?}");
+            assert!((row.interval_high.unwrap() - 0.657_620).abs() < 1e-6, "{row:?}");
+            assert_eq!(row.warning.as_deref(), Some("small sample: 2 (fewer than 5)"));
+        }
+        // Time to restore: nothing was restored, so no value, but not "needs incident exports".
+        let ttr = s
+            .overall
+            .iter()
+            .find(|r| r.metric == Metric::TimeToRestore)
+            .unwrap();
+        assert_eq!((ttr.value, ttr.sample_size), (None, 0));
+        assert_eq!(ttr.warning.as_deref(), Some("small sample: 0 (fewer than 5)"));
+        // Every method decides: the incident methods find nothing, 0 of 2.
+        for m in &s.failure_methods {
+            assert_eq!(
+                (m.failed, m.deployments, m.rate, m.unavailable.as_deref()),
+                (0, 2, Some(0.0), None),
+                "{m:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn incident_methods_cannot_decide_without_incident_exports() {
+        use FailureMethod::*;
+        let (mut r, opts) = two_quiet_deployments();
+        r.deployments.push(Deployment {
+            rollback: true,
+            ..deployment("v3", MAY_1 + 4 * DAY)
+        });
+        let s = compute(r.inputs(), &opts).unwrap().summary;
+        type Side<'a> = (FailureMethod, u64, u64, Option<f64>, Option<&'a str>);
+        let side: Vec<Side> = s
+            .failure_methods
+            .iter()
+            .map(|m| {
+                (
+                    m.method,
+                    m.failed,
+                    m.deployments,
+                    m.rate,
+                    m.unavailable.as_deref(),
+                )
+            })
+            .collect();
+        let cannot = Some("needs incident exports (--incidents)");
+        assert_eq!(
+            side,
+            [
+                (Window, 0, 3, None, cannot),
+                (AnyInWindow, 0, 3, None, cannot),
+                (Linked, 0, 3, None, cannot),
+                (Rollback, 1, 3, Some(1.0 / 3.0), None), // v3 rolls v2 back
+                (Status, 0, 3, Some(0.0), None),
+            ]
+        );
+        // In summary.json: the rate null, with the reason; a method that decides has none.
+        let json = serde_json::to_value(&s.failure_methods).unwrap();
+        assert_eq!(
+            json[0],
+            serde_json::json!({"method": "window", "failed": 0, "deployments": 3, "rate": null,
+                               "unavailable": "needs incident exports (--incidents)"})
+        );
+        assert_eq!(
+            json[4],
+            serde_json::json!({"method": "status", "failed": 0, "deployments": 3, "rate": 0.0})
         );
     }
 

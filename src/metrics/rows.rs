@@ -228,36 +228,39 @@ pub(super) fn rows(
 
 pub(super) fn industry_standing(ind: &Industry, overall: &[MetricRow]) -> IndustryStanding {
     let value = |m: Metric| overall.iter().find(|r| r.metric == m).and_then(|r| r.value);
+    let placed = |key: &str| !ind.withheld.contains_key(key);
     let mut standings = Vec::new();
-    if let Some(v) = value(Metric::LeadTime) {
-        standings.push(survey::standing(
-            "leadtime",
-            survey::answer_score(survey::duration(v)),
-            ind.leadtime,
-        ));
-    }
-    if let Some(v) = value(Metric::DeploymentFrequency) {
-        standings.push(survey::standing(
-            "deployfreq",
-            survey::answer_score(survey::deployment_frequency(v)),
-            ind.deployfreq,
-        ));
-    }
-    if let Some(v) = value(Metric::ChangeFailureRate) {
-        standings.push(survey::standing(
+    let scores = [
+        (Metric::LeadTime, "leadtime", Some(ind.leadtime)),
+        (Metric::DeploymentFrequency, "deployfreq", Some(ind.deployfreq)),
+        (
+            Metric::ChangeFailureRate,
             "changefailure",
-            survey::rate_score(v),
-            ind.changefailure,
-        ));
-    }
-    if let Some(v) = value(Metric::TimeToRestore) {
-        standings.push(survey::standing(
+            Some(ind.changefailure),
+        ),
+        (
+            Metric::TimeToRestore,
             "failurerecovery",
-            survey::answer_score(survey::duration(v)),
-            ind.failurerecovery,
-        ));
+            Some(ind.failurerecovery),
+        ),
+        (Metric::DeploymentReworkRate, "rework", ind.rework),
+    ];
+    for (metric, key, spread) in scores {
+        let (Some(v), Some(spread)) = (value(metric), spread) else {
+            continue;
+        };
+        if !placed(key) {
+            continue;
+        }
+        let score = match metric {
+            Metric::DeploymentFrequency => survey::answer_score(survey::deployment_frequency(v)),
+            Metric::ChangeFailureRate | Metric::DeploymentReworkRate => survey::rate_score(v),
+            _ => survey::answer_score(survey::duration(v)),
+        };
+        standings.push(survey::standing(key, score, spread));
     }
-    if standings.len() == 4 {
+    // The overall score is the mean of the four (2024) scores, as the Quick Check's was.
+    if standings.len() == 4 && ind.rework.is_none() && placed("performance_average") {
         let mean = standings.iter().map(|s| s.score).sum::<f64>() / 4.0;
         standings.push(survey::standing(
             "performance_average",
@@ -265,12 +268,16 @@ pub(super) fn industry_standing(ind: &Industry, overall: &[MetricRow]) -> Indust
             ind.performance_average,
         ));
     }
-    let source = survey::industries().map(|i| i.source).unwrap_or_default();
+    let default = ind.kind == survey::Kind::Industry && ind.edition == survey::DEFAULT_EDITION;
     IndustryStanding {
         industry: ind.key.clone(),
         name: ind.name.clone(),
-        source,
+        source: ind.source.clone(),
         standings,
+        table: (!default).then(|| ind.table.clone()),
+        withheld: ind.withheld.clone(),
+        kind: ind.kind,
+        edition: ind.edition,
     }
 }
 

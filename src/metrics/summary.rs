@@ -116,8 +116,12 @@ pub struct MethodRate {
     pub failed: u64,
     /// Deployments.
     pub deployments: u64,
-    /// failed / deployments.
+    /// failed / deployments; `None` without deployments, or when the method cannot decide.
     pub rate: Option<f64>,
+    /// Why the method cannot decide (an incident method without incident exports): then
+    /// `rate` is `None` and `failed` is 0, not a measured zero. Left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 /// Counts that make the numbers partial or doubtful, over the reported range.
@@ -171,6 +175,20 @@ pub struct IndustryStanding {
     pub source: String,
     /// Per metric, and overall when all four are known.
     pub standings: Vec<Standing>,
+    /// The baseline table, when it is not the default (`quick-check-2024`, industries):
+    /// `quick-check-2025`, `quick-check-2024-organization-size`, ... (`--industry NAME@EDITION`,
+    /// `--org-size`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Metrics the table has but does not back, and why they are not placed.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub withheld: std::collections::BTreeMap<String, String>,
+    /// Industries or organization sizes (in `table`).
+    #[serde(skip)]
+    pub kind: crate::benchmarks::survey::Kind,
+    /// The Quick Check edition (in `table`).
+    #[serde(skip)]
+    pub edition: u16,
 }
 
 /// The engine's result: what `summary.json` holds.
@@ -200,6 +218,9 @@ pub struct Summary {
     pub failure_methods: Vec<MethodRate>,
     /// Industry comparison.
     pub industry: Option<IndustryStanding>,
+    /// The team's categories in the article's industry shares (`--industry-shares`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub industry_shares: Option<crate::benchmarks::shares::Placement>,
     /// Data quality.
     pub data_quality: Quality,
     /// Metrics the inputs cannot give, and why.

@@ -137,6 +137,7 @@ pub fn options() -> Options {
         baseline: Baseline::None,
         benchmark: crate::benchmarks::profile("four-tier").expect("four-tier is shipped"),
         industry: None,
+        industry_shares: None,
         seed: 7,
         team: None,
     }
@@ -190,7 +191,7 @@ pub fn merge_request(
         target_branch: Some("main".into()),
         first_commit_at: first.map(at),
         updated_at: None,
-        oldest_commit_created_at: None,
+        commit_created_at: Vec::new(),
         location: Location {
             file: Arc::from("merge_requests.csv"),
             line: Some(2),

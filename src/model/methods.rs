@@ -48,6 +48,10 @@ crate::model::choice! {
             "The common scripts against the GitLab REST API: successful `production` deployments and merged \
             merge requests whose `updated_at` is in the window, issues labelled `incident` created in it, \
             incidents 0-48 h after a deployment's `created_at`";
+        AwsScript = "aws-script",
+            "The seed article's AWS collector: CodePipeline executions (at most 100, `Succeeded`) and \
+            CodeCommit commit dates, CloudWatch alarm history, and the `DORA` namespace's \
+            `DeploymentCount` / `DeploymentFailure` sums (get-metric-statistics)";
     }
 }
 

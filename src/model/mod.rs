@@ -1,6 +1,7 @@
 //! The normalized records that cross module boundaries. They carry no gix or polars types:
 //! the git module produces them, the report module writes them.
 
+pub mod aws;
 mod choice;
 mod lead;
 mod methods;
@@ -383,8 +384,9 @@ pub struct MergeRequest {
     pub first_commit_at: Option<Instant>,
     /// When the tool last changed the merge request, if the export says (the scripts' window).
     pub updated_at: Option<Instant>,
-    /// The oldest commit's `created_at` as GitLab's commits API gives it (the scripts' start).
-    pub oldest_commit_created_at: Option<Instant>,
+    /// GitLab's `created_at` of each commit, in the order the commits export lists them (the
+    /// API's order, newest first); empty without a commits export. The scripts' start.
+    pub commit_created_at: Vec<Option<Instant>>,
     /// Where it was read.
     pub location: Location,
 }

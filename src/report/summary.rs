@@ -446,14 +446,34 @@ pub fn metrics_text(
     let rates: Vec<String> = s
         .failure_methods
         .iter()
-        .map(|m| match m.rate {
-            Some(r) => format!("{} {:.1}% ({}/{})", m.method, r * 100.0, m.failed, m.deployments),
-            None => format!("{} -", m.method),
+        .map(|m| match (m.rate, &m.unavailable) {
+            (_, Some(_)) => format!("{} –", m.method),
+            (Some(r), None) => format!("{} {:.1}% ({}/{})", m.method, r * 100.0, m.failed, m.deployments),
+            (None, None) => format!("{} -", m.method),
         })
         .collect();
     let _ = writeln!(o, "change failure rate by method: {}", rates.join(", "));
+    // The methods that cannot decide, grouped by why: never a made-up 0%.
+    let mut undecided: Vec<(&str, Vec<&str>)> = Vec::new();
+    for m in &s.failure_methods {
+        if let Some(why) = m.unavailable.as_deref() {
+            match undecided.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, methods)) => methods.push(m.method.name()),
+                None => undecided.push((why, vec![m.method.name()])),
+            }
+        }
+    }
+    for (why, methods) in undecided {
+        let _ = writeln!(o, "  – {} cannot decide: {why}", methods.join(", "));
+    }
     if let Some(ind) = &s.industry {
-        let _ = writeln!(o, "\nindustry: {} (DORA Quick Check 2024, scores 0-10)", ind.name);
+        let _ = writeln!(
+            o,
+            "\n{}: {} (DORA Quick Check {}, scores 0-10)",
+            ind.kind.label(),
+            ind.name,
+            ind.edition
+        );
         for st in &ind.standings {
             let _ = writeln!(
                 o,
@@ -465,6 +485,32 @@ pub fn metrics_text(
                 st.percentile * 100.0
             );
         }
+        for (metric, why) in &ind.withheld {
+            let _ = writeln!(o, "  {metric:<20} not placed: {why}");
+        }
+    }
+    if let Some(sh) = &s.industry_shares {
+        let [elite, high, medium, low] = sh.shares;
+        let _ = writeln!(
+            o,
+            "\nindustry shares: {} (elite {elite}%, high {high}%, medium {medium}%, low {low}% of teams)",
+            sh.name
+        );
+        if sh.places.is_empty() {
+            let _ = writeln!(o, "  no metric has a category to place");
+        }
+        for p in &sh.places {
+            let _ = writeln!(
+                o,
+                "  {:<20} {:<7} {:>3}% of its teams, {}% in better categories, {}% in worse",
+                p.metric,
+                p.category.name(),
+                p.share,
+                p.better,
+                p.worse
+            );
+        }
+        let _ = writeln!(o, "  source ({}): {}", sh.table, sh.source);
     }
     if let Some(r) = &s.reference {
         let _ = writeln!(
@@ -526,6 +572,42 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn methods_that_cannot_decide_say_so_in_the_by_method_line() {
+        use crate::metrics::MethodRate;
+        use crate::model::FailureMethod;
+        let mut s = crate::report::openmetrics::fixture::three_months();
+        let cannot = "needs incident exports (--incidents)";
+        s.failure_methods = FailureMethod::ALL
+            .iter()
+            .map(|&method| {
+                let decides = !method.uses_incidents();
+                let failed = u64::from(method == FailureMethod::Rollback);
+                MethodRate {
+                    method,
+                    failed,
+                    deployments: 2,
+                    rate: decides.then_some(failed as f64 / 2.0),
+                    unavailable: (!decides).then(|| cannot.to_owned()),
+                }
+            })
+            .collect();
+        let text = metrics_text(&s, std::path::Path::new("out"), &[], false);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("change failure rate by method:"))
+            .unwrap();
+        assert_eq!(
+            lines[at..at + 2],
+            [
+                "change failure rate by method: window –, any-in-window –, linked –, rollback 50.0% (1/2), status 0.0% (0/2)",
+                "  – window, any-in-window, linked cannot decide: needs incident exports (--incidents)",
+            ]
+        );
+        assert!(!text.contains("window 0.0%"), "{text}");
     }
 
     #[test]

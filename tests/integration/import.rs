@@ -72,6 +72,7 @@ fn check_reports_every_example_file() {
             + r["incidents"].as_u64().unwrap()
             + r["merge_requests"].as_u64().unwrap()
             + r["merge_request_commits"].as_u64().unwrap()
+            + r["reference_records"].as_u64().unwrap()
             + r["ignored"].as_u64().unwrap()
             + r["problems"].as_array().unwrap().len() as u64;
         assert!(records > 0, "nothing read from {}", r["file"]);
@@ -266,7 +267,7 @@ fn deployments_from_an_export_instead_of_tags() {
         "{text}"
     );
     assert!(
-        rows[1].ends_with(",d1,false,true,,,,,true"),
+        rows[1].ends_with(",d1,false,true,reported failed,,,,true"),
         "a failed deployment ships nothing: {text}"
     );
     assert!(
@@ -393,7 +394,7 @@ fn deployments_from_exports_alone_without_a_repository() {
         rows,
         vec![
             ",d1,abc1234,canonical-deployments-csv,production,2024-05-01T10:00:00Z,export,,,,,,,false,false,,,,,true",
-            ",d2,def5678,canonical-deployments-csv,production,2024-05-02T10:00:00Z,export,,,,,,d1,false,true,,,,,true",
+            ",d2,def5678,canonical-deployments-csv,production,2024-05-02T10:00:00Z,export,,,,,,d1,false,true,reported failed,,,,true",
             ",d3,abc1234,canonical-deployments-csv,production,2024-05-03T10:00:00Z,export,,,,,,d1,true,false,,,,,true",
         ],
         "changes unknown without a repository; d3 redeploys d1's commit"

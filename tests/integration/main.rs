@@ -1,14 +1,18 @@
 //! Integration tests: one binary with shared helpers (ripgrep's layout).
 
+mod benchmarks;
 mod cli;
+mod defects;
 mod degraded;
 mod demo;
+mod gitlab_reference;
 mod golden;
 mod import;
 mod lead_time;
 mod openmetrics;
 mod oracle;
 mod reference;
+mod reference_aws;
 mod report;
 mod services;
 mod util;

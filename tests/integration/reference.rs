@@ -1,7 +1,8 @@
 //! `report --reference gitlab-script` against an independent implementation of the script
 //! (tests/reference/gitlab_dora_script.py, plain Python on the same JSON files) over generated
 //! GitLab exports: every record kind the script filters on (status, environment name, window
-//! edges, labels, open issues, merge requests without commits, time-zone offsets).
+//! edges, labels, open issues, merge requests without commits, time-zone offsets), and busy
+//! exports where each of the script's single pages leaves records out.
 
 use std::path::Path;
 use std::process::Command;
@@ -52,9 +53,15 @@ fn write(path: &Path, v: &Value) {
 }
 
 fn workspace(seed: u64, dir: &Path) {
+    workspace_scaled(seed, dir, 1);
+}
+
+/// `scale` times the records; from 12 on, every list the script reads is longer than its one
+/// page (100), and some merge requests have more than the 20 commits of theirs.
+fn workspace_scaled(seed: u64, dir: &Path, scale: u64) {
     let mut rng = Rng(seed);
     let mut deployments = Vec::new();
-    for n in 1..=60 {
+    for n in 1..=60 * scale {
         let created = rng.below(SPAN_MS as u64) as i64;
         let updated = created + rng.below(3 * 3_600_000) as i64;
         // Some land exactly on the window's edges (9 and 39 days after BASE).
@@ -64,7 +71,7 @@ fn workspace(seed: u64, dir: &Path) {
             2 => (39 * DAY_MS - 5000, 39 * DAY_MS + 1),
             _ => (created, updated),
         };
-        let sha = format!("{:040x}", rng.next() as u128 * 7919 + n);
+        let sha = format!("{:040x}", rng.next() as u128 * 7919 + n as u128);
         deployments.push(json!({
             "id": 1000 + n, "iid": n, "ref": "main", "sha": sha,
             "created_at": time(&mut rng, created), "updated_at": time(&mut rng, updated),
@@ -76,7 +83,7 @@ fn workspace(seed: u64, dir: &Path) {
     let commits_dir = dir.join("merge_request_commits");
     std::fs::create_dir_all(&commits_dir).unwrap();
     let mut mrs = Vec::new();
-    for iid in 1..=40 {
+    for iid in 1..=40 * scale {
         let first = rng.below(SPAN_MS as u64) as i64;
         let merged = first + rng.below(5 * DAY_MS as u64) as i64 + 1;
         let updated = merged + rng.below(DAY_MS as u64) as i64;
@@ -91,18 +98,23 @@ fn workspace(seed: u64, dir: &Path) {
         }));
         // One merged request in eight has no commits file: the script skips it.
         if iid % 8 != 0 {
-            let commits: Vec<Value> = (0..1 + rng.below(4))
+            let most = if scale > 1 { 30 } else { 4 };
+            let mut commits: Vec<Value> = (0..1 + rng.below(most))
                 .map(|k| {
                     let at = time(&mut rng, first + k as i64 * 600_000);
                     json!({"id": format!("{:040x}", iid * 100 + k), "short_id": "x",
                            "authored_date": at, "committed_date": at, "created_at": at})
                 })
                 .collect();
+            // The API lists them newest first; one export in seven is in another order.
+            if iid % 7 != 0 {
+                commits.reverse();
+            }
             write(&commits_dir.join(format!("{iid}.json")), &Value::Array(commits));
         }
     }
     let mut issues = Vec::new();
-    for iid in 1..=50 {
+    for iid in 1..=50 * scale {
         let created = rng.below(SPAN_MS as u64) as i64;
         let closed = rng.below(4) != 0;
         let restore = rng.below(2 * DAY_MS as u64) as i64;
@@ -134,10 +146,19 @@ fn python() -> &'static str {
 #[ignore = "needs python3; .ci/run runs it"]
 fn gitlab_script_matches_an_independent_implementation() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/gitlab_dora_script.py");
-    for seed in [1u64, 7, 42, 1234, 99_991] {
+    // The last two are busy: every page cut bites.
+    for (seed, scale) in [
+        (1u64, 1),
+        (7, 1),
+        (42, 1),
+        (1234, 1),
+        (99_991, 1),
+        (5, 12),
+        (77, 12),
+    ] {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        workspace(seed, dir);
+        workspace_scaled(seed, dir, scale);
         let out = Command::new(python())
             .arg(&script)
             .args([
@@ -221,6 +242,18 @@ fn gitlab_script_matches_an_independent_implementation() {
             "seed {seed}: {want}"
         );
         assert!(want["failed"].as_u64().unwrap() > 0, "seed {seed}: {want}");
+        if scale > 1 {
+            // Busy: every page cut bit, and the notes say so.
+            let notes = reference["notes"].to_string();
+            for what in ["deployments", "merged merge requests", "incidents"] {
+                let cut = format!("the {what} call returned the first 100 of");
+                assert!(notes.contains(&cut), "seed {seed}: {what}: {notes}");
+            }
+            assert!(
+                notes.contains("have more than 20 commits"),
+                "seed {seed}: {notes}"
+            );
+        }
     }
 }
 

@@ -2,15 +2,20 @@
 """The DORA script many GitLab teams run, written independently of dorascope as the oracle
 for `dorascope report --reference gitlab-script` (docs/metrics.md, "Reference computations").
 
-It works on what the GitLab REST API returns, saved to files, and applies the API's own
-filters itself:
-  GET /projects/:id/deployments?environment=production&status=success
-      &updated_after=T-N&updated_before=T                      -> deployment frequency, CFR
-  GET /projects/:id/merge_requests?state=merged&updated_after=..&updated_before=..
-  GET /projects/:id/merge_requests/:iid/commits                 -> lead time
-  GET /projects/:id/issues?labels=incident&state=closed&created_after=..&created_before=..
-                                                                -> time to restore
-  GET /projects/:id/issues?labels=incident                      -> incidents for CFR
+It works on what the GitLab REST API returns, saved to files in full, and plays the API the
+script called at UNTIL: each call's filters, the API's order, and the one page the script
+read (it never pages):
+  GET /projects/:id/deployments?environment=production&updated_after=SINCE&status=success
+      &per_page=100          -> ordered by updated_at, then id, ascending (GitLab's implicit
+                                order under an updated_at filter); first 100
+  GET /projects/:id/merge_requests?state=merged&updated_after=SINCE&per_page=100
+                             -> newest created first; first 100
+  GET /projects/:id/merge_requests/:iid/commits
+                             -> the API's default page of 20, in the file's (the API's) order;
+                                the script reads commits[-1]['created_at']
+  GET /projects/:id/issues?labels=incident&created_after=SINCE&per_page=100
+                             -> issues created by UNTIL, newest created first; first 100;
+                                closed means closed by UNTIL. Both time to restore and CFR.
 
 Usage: gitlab_dora_script.py DEPLOYMENTS.json MRS.json COMMITS_DIR ISSUES.json SINCE UNTIL
 Prints one JSON object.
@@ -42,25 +47,37 @@ def main():
         and d["environment"]["name"] == "production"
         and in_window(ts(d["updated_at"]))
     ]
+    deployments.sort(key=lambda d: (ts(d["updated_at"]), int(d["id"])))
+    deployments = deployments[:100]
 
+    merged = [
+        mr
+        for mr in json.load(open(mrs_file))
+        if mr["state"] == "merged" and in_window(ts(mr["updated_at"]))
+    ]
+    merged.sort(key=lambda mr: (ts(mr["created_at"]), int(mr["iid"])), reverse=True)
     lead = []
-    for mr in json.load(open(mrs_file)):
-        if mr["state"] != "merged" or not in_window(ts(mr["updated_at"])):
-            continue
+    for mr in merged[:100]:
         path = os.path.join(commits_dir, f"{mr['iid']}.json")
         if not os.path.exists(path):
             continue
-        commits = json.load(open(path))
+        commits = json.load(open(path))[:20]
         if not commits:
             continue
-        first = min(ts(c["created_at"]) for c in commits)
+        first = ts(commits[-1]["created_at"])
         lead.append((ts(mr["merged_at"]) - first).total_seconds())
 
-    issues = [i for i in json.load(open(issues_file)) if "incident" in i["labels"]]
+    issues = [
+        i
+        for i in json.load(open(issues_file))
+        if "incident" in i["labels"] and in_window(ts(i["created_at"]))
+    ]
+    issues.sort(key=lambda i: (ts(i["created_at"]), int(i["iid"])), reverse=True)
+    issues = issues[:100]
     restore = [
         (ts(i["closed_at"]) - ts(i["created_at"])).total_seconds()
         for i in issues
-        if i["state"] == "closed" and in_window(ts(i["created_at"]))
+        if i["state"] == "closed" and ts(i["closed_at"]) <= until
     ]
 
     failed = 0

@@ -11,6 +11,14 @@
 //!   `StateUpdate` items of each alarm are replayed oldest first; every episode in the `ALARM`
 //!   state becomes an [`Incident`]. Items come newest first, so episodes are only built in
 //!   [`Reader::finish`].
+//! * `aws cloudwatch get-metric-statistics` ([`Format::AwsCloudwatchMetricStatistics`],
+//!   `metric_statistics.rs`) and `aws codecommit get-commit` ([`Format::AwsCodecommitCommits`],
+//!   `codecommit.rs`): read only for `--reference aws-script`.
+//!
+//! Beside their records, the CodePipeline and CloudWatch readers keep every item as written
+//! ([`crate::model::aws::AwsRecords`]) for `--reference aws-script`, which needs what the
+//! records drop: the raw status, the first source revision, the wall clock of
+//! `lastUpdateTime`, the `HistoryData` text, and the file order.
 
 use std::collections::BTreeMap;
 
@@ -19,16 +27,28 @@ use serde_json::Value;
 
 use super::fields::{self, FieldError};
 use super::{Ctx, Format, ImportError, Reader};
+use crate::model::aws::{AwsAlarmItem, AwsExecution, WallClock};
 use crate::model::{CommitRef, DeployStatus, DeploymentRecord, Incident, Instant, Location};
+
+mod codecommit;
+mod metric_statistics;
 
 /// Detects this module's formats from the first record: CodePipeline execution summaries have
 /// `pipelineExecutionId` and `status`, CloudWatch alarm history items `AlarmName` and
-/// `HistoryItemType`. The envelope (`nextToken`, `NextToken`) says nothing specific.
+/// `HistoryItemType`. The envelope (`nextToken`, `NextToken`) says nothing specific. A
+/// get-metric-statistics output is one object with `Label` and `Datapoints`; a get-commit output
+/// one object with `commit.commitId`, a batch-get-commits output `commits` and `errors`.
 pub fn sniff(_doc: &Value, first: Option<&Value>) -> Option<Format> {
     if fields::has_keys(first, &["pipelineExecutionId", "status"]) {
         Some(Format::AwsCodepipeline)
     } else if fields::has_keys(first, &["AlarmName", "HistoryItemType"]) {
         Some(Format::AwsCloudwatchAlarms)
+    } else if fields::has_keys(first, &["Label", "Datapoints"]) {
+        Some(Format::AwsCloudwatchMetricStatistics)
+    } else if first.is_some_and(|f| f.get("commit").is_some_and(|c| c.get("commitId").is_some()))
+        || fields::has_keys(first, &["commits", "errors"])
+    {
+        Some(Format::AwsCodecommitCommits)
     } else {
         None
     }
@@ -41,6 +61,8 @@ pub fn reader(format: Format, _envelope: Option<&Value>) -> Box<dyn Reader> {
         Format::AwsCloudwatchAlarms => Box::new(AlarmHistory {
             transitions: Vec::new(),
         }),
+        Format::AwsCloudwatchMetricStatistics => Box::new(metric_statistics::MetricStatistics),
+        Format::AwsCodecommitCommits => Box::new(codecommit::CodeCommit),
         // Only the two AWS formats are dispatched here; any other is read as CodePipeline,
         // whose reader reports every record it cannot read as a problem.
         other => Box::new(CodePipeline { format: other }),
@@ -131,12 +153,85 @@ impl Reader for CodePipeline {
         if !ctx.expect_object(&record, "an execution summary object")? {
             return Ok(());
         }
+        ctx.out.aws.executions.push(raw_execution(&record, ctx));
         match self.execution(&record, ctx) {
             Ok(d) => ctx.out.deployments.push(d),
             Err(e) => ctx.skip(e)?,
         }
         Ok(())
     }
+}
+
+/// An execution summary as the seed's AWS script read it (see [`AwsExecution`]).
+fn raw_execution(r: &Value, ctx: &Ctx<'_>) -> AwsExecution {
+    let revisions = r.get("sourceRevisions").and_then(Value::as_array);
+    let (last_update, wall_clock, last_update_at) = wall_clock(r.get("lastUpdateTime"), ctx.zone());
+    AwsExecution {
+        status: match r.get("status") {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        },
+        has_revisions: revisions.is_some_and(|a| !a.is_empty()),
+        revision: revisions
+            .and_then(|a| a.first())
+            .and_then(|rev| rev.get("revisionId"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        last_update,
+        wall_clock,
+        last_update_at,
+        location: ctx.location.clone(),
+    }
+}
+
+/// The wall clock boto3 would have handed the script for a timestamp written this way, with
+/// its zone dropped (`.replace(tzinfo=None)`): text with an offset keeps its own wall clock,
+/// epoch seconds are read in `zone` (the script machine's local zone; UTC without one).
+fn wall_clock(
+    v: Option<&Value>,
+    zone: Option<&crate::time::parse::Zone>,
+) -> (Option<chrono::NaiveDateTime>, WallClock, Option<Instant>) {
+    use crate::time::parse::{self, Zone};
+    let Some(v) = v else {
+        return (None, WallClock::Zoned, None);
+    };
+    let text = match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.trim().to_owned(),
+        _ => return (None, WallClock::Zoned, None),
+    };
+    let local = |t: Instant, zone: Option<&Zone>| match zone {
+        Some(Zone::Named(tz)) => t.with_timezone(tz).naive_local(),
+        Some(Zone::Fixed(off)) => t.with_timezone(off).naive_local(),
+        None => t.naive_utc(),
+    };
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let at = parse::parse_epoch_text(&text).ok();
+        return (at.map(|t| local(t, zone)), WallClock::Epoch, at);
+    }
+    if let Some(naive) = parse::parse_naive(&text) {
+        return (
+            Some(naive),
+            WallClock::Naive,
+            zone.and_then(|z| z.resolve(naive).ok()),
+        );
+    }
+    let Ok(at) = parse::parse_text(&text, zone) else {
+        return (None, WallClock::Zoned, None);
+    };
+    // The offset is the text after the time: `Z`, `UTC`, or `±HH[:]MM`.
+    let upper = text.to_ascii_uppercase();
+    let offset = if upper.ends_with('Z') || upper.ends_with("UTC") {
+        Some(Zone::Fixed(
+            chrono::FixedOffset::east_opt(0).expect("zero offset"),
+        ))
+    } else {
+        text.rfind(['+', '-'])
+            .filter(|&i| i > 10)
+            .and_then(|i| Zone::parse(&text[i..]).ok())
+    };
+    (Some(local(at, offset.as_ref())), WallClock::Zoned, Some(at))
 }
 
 /// One `StateUpdate` of an alarm.
@@ -227,6 +322,17 @@ impl Reader for AlarmHistory {
         if !ctx.expect_object(&record, "an alarm history item")? {
             return Ok(());
         }
+        ctx.out.aws.alarm_items.push(AwsAlarmItem {
+            alarm: fields::text(&record, "AlarmName"),
+            item_type: fields::text(&record, "HistoryItemType"),
+            at: fields::time(&record, "Timestamp", ctx.zone()).ok().flatten(),
+            history_data: match record.get("HistoryData") {
+                Some(Value::String(s)) => s.clone(),
+                None => String::new(),
+                Some(other) => other.to_string(),
+            },
+            location: ctx.location.clone(),
+        });
         match fields::text(&record, "HistoryItemType") {
             Some(t) if t == "StateUpdate" => {}
             Some(_) => {

@@ -400,3 +400,169 @@ fn sniff_claims_only_aws_records() {
     }
     assert_eq!(sniff(&Value::Null, None), None);
 }
+
+#[test]
+fn metric_statistics_example_keeps_label_and_unsorted_datapoints() {
+    let out = example("aws-cloudwatch-get-metric-statistics.json");
+    assert_eq!(out.format, Some(Format::AwsCloudwatchMetricStatistics));
+    assert_eq!((out.records, out.ignored), (1, 0));
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert!(out.deployments.is_empty() && out.incidents.is_empty());
+    assert_eq!(out.aws.metrics.len(), 1);
+    let m = &out.aws.metrics[0];
+    assert_eq!(m.label, "DeploymentCount");
+    assert_eq!(
+        m.datapoints,
+        vec![
+            (utc("2026-01-14T00:00:00Z"), Some(3.0)),
+            (utc("2026-01-12T00:00:00Z"), Some(1.0)),
+            (utc("2026-01-13T00:00:00Z"), Some(0.0)),
+        ]
+    );
+    assert_eq!(m.location.record, 1);
+}
+
+#[test]
+fn codecommit_example_keeps_the_committer_date_as_written() {
+    let out = example("aws-codecommit-get-commit.json");
+    assert_eq!(out.format, Some(Format::AwsCodecommitCommits));
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(out.aws.commits.len(), 1);
+    let c = &out.aws.commits[0];
+    assert_eq!(
+        (c.commit_id.as_str(), c.committer_date.as_deref()),
+        ("4c925148EXAMPLE", Some("1768391142 +0100"))
+    );
+}
+
+#[test]
+fn batch_get_commits_reads_every_commit_and_counts_errors_as_ignored() {
+    let out = lenient(
+        r#"{"commits": [
+              {"commitId": "aaaa", "committer": {"date": "2026-01-02T03:04:05Z"}},
+              {"commitId": "bbbb", "committer": {"name": "no date"}}],
+            "errors": [{"commitId": "cccc", "errorCode": "CommitDoesNotExistException"}]}"#,
+    );
+    assert_eq!(out.format, Some(Format::AwsCodecommitCommits));
+    assert_eq!(out.ignored, 1);
+    let got: Vec<_> = out
+        .aws
+        .commits
+        .iter()
+        .map(|c| (c.commit_id.as_str(), c.committer_date.as_deref()))
+        .collect();
+    assert_eq!(got, vec![("aaaa", Some("2026-01-02T03:04:05Z")), ("bbbb", None)]);
+}
+
+#[test]
+fn reference_formats_broken_input_names_file_record_field_and_expectation() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#"{"Label": "DeploymentCount", "Datapoints": [{"Timestamp": "2026-01-01T00:00:00Z", "Sum": 1.0}, {"Timestamp": "soon", "Sum": 2.0}]}"#,
+            "Datapoints.1.Timestamp",
+            "'soon'",
+        ),
+        (
+            r#"{"Label": "DeploymentCount", "Datapoints": [{"Timestamp": "2026-01-01T00:00:00Z", "Sum": "3"}]}"#,
+            "Datapoints.0.Sum",
+            "expected a number",
+        ),
+        (
+            r#"{"Label": "DeploymentCount", "Datapoints": {"Timestamp": "2026-01-01T00:00:00Z"}}"#,
+            "Datapoints",
+            "expected a list of datapoints",
+        ),
+        (
+            r#"{"commit": {"commitId": "aaaa", "committer": {"date": 1484167798}}}"#,
+            "commit.committer.date",
+            "expected text like '1484167798 -0800'",
+        ),
+        (
+            r#"{"commit": {"commitId": 12, "committer": {"date": "1484167798 -0800"}}}"#,
+            "commit.commitId",
+            "expected the commit id as text",
+        ),
+        (
+            r#"{"commits": [{"commitId": "a"}, "b"], "errors": []}"#,
+            "commits.1",
+            "expected a commit object",
+        ),
+    ];
+    for (text, field, expected) in cases {
+        let out = lenient(text);
+        assert_eq!(out.problems.len(), 1, "{text}: {:?}", out.problems);
+        let p = &out.problems[0];
+        assert_eq!(p.field, *field, "{text}");
+        assert!(p.message.contains(expected), "{text}: {}", p.message);
+        let err = import_text(text, &strict()).unwrap_err().0;
+        assert!(
+            err.contains(".json: record 1: ") && err.contains(field) && err.contains(expected),
+            "{err}"
+        );
+    }
+    // A Label without Datapoints is still this format, and says what it needs.
+    let out = lenient(r#"{"Label": "DeploymentCount", "Datapoints": null}"#);
+    assert_eq!(out.problems[0].field, "Datapoints");
+    assert!(out.problems[0].message.contains("[] when there are none"));
+}
+
+#[test]
+fn readers_keep_raw_items_for_the_reference_in_file_order() {
+    let out = lenient(
+        r#"{"pipelineExecutionSummaries": [
+            {"pipelineExecutionId": "a", "status": "Succeeded", "startTime": "2017-06-01T22:10:58-07:00", "lastUpdateTime": "2017-06-01T22:17:58.648000-07:00",
+             "sourceRevisions": [{"actionName": "Image", "revisionId": "sha256:abc"}, {"actionName": "Source", "revisionId": "0123456789abcdef0123456789abcdef01234567"}]},
+            {"pipelineExecutionId": "b", "status": "Exploded", "startTime": 1496380258, "lastUpdateTime": 1496380678.6456, "sourceRevisions": []},
+            {"pipelineExecutionId": "c", "status": "InProgress", "startTime": "2017-06-02 05:10:58"}]}"#,
+    );
+    let e = &out.aws.executions;
+    assert_eq!(e.len(), 3);
+    assert_eq!(e[0].status.as_deref(), Some("Succeeded"));
+    // The script reads sourceRevisions[0], whatever it is.
+    assert_eq!(e[0].revision.as_deref(), Some("sha256:abc"));
+    assert_eq!(
+        e[0].last_update.map(|t| t.to_string()).as_deref(),
+        Some("2017-06-01 22:17:58.648")
+    );
+    assert_eq!(e[0].wall_clock, crate::model::aws::WallClock::Zoned);
+    assert_eq!(e[0].last_update_at, Some(utc("2017-06-02T05:17:58.648Z")));
+    // Kept although the importer refuses its status; epoch seconds in UTC without --timezone.
+    assert_eq!(
+        (e[1].status.as_deref(), e[1].has_revisions),
+        (Some("Exploded"), false)
+    );
+    assert_eq!(
+        e[1].last_update.map(|t| t.to_string()).as_deref(),
+        Some("2017-06-02 05:17:58.645600")
+    );
+    assert_eq!(e[1].wall_clock, crate::model::aws::WallClock::Epoch);
+    assert_eq!((e[2].last_update, e[2].location.record), (None, 3));
+
+    let text = history(vec![
+        item("cpu", "2024-05-01T10:20:00Z", "ALARM", "OK"),
+        json!({"AlarmName": "cpu", "Timestamp": "2024-05-01T10:10:00Z", "HistoryItemType": "ConfigurationUpdate",
+               "HistoryData": "{}"}),
+        item("cpu", "2024-05-01T10:00:00Z", "OK", "ALARM"),
+    ]);
+    let out = lenient(&text);
+    let got: Vec<_> = out
+        .aws
+        .alarm_items
+        .iter()
+        .map(|i| (i.item_type.as_deref(), i.at, i.history_data.contains("ALARM")))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some("StateUpdate"), Some(utc("2024-05-01T10:20:00Z")), true),
+            (
+                Some("ConfigurationUpdate"),
+                Some(utc("2024-05-01T10:10:00Z")),
+                false
+            ),
+            (Some("StateUpdate"), Some(utc("2024-05-01T10:00:00Z")), true),
+        ]
+    );
+    // The importer's own reading is unchanged: one episode.
+    assert_eq!(out.incidents.len(), 1);
+}

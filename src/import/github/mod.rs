@@ -435,7 +435,7 @@ impl GitHub {
         };
         Ok(MergeRequest {
             updated_at: None,
-            oldest_commit_created_at: None,
+            commit_created_at: Vec::new(),
             id,
             source: self.format.name(),
             created_at,

@@ -117,7 +117,7 @@ impl GitLab {
         };
         Ok(MergeRequest {
             updated_at: fields::time(r, "updated_at", ctx.zone())?,
-            oldest_commit_created_at: None,
+            commit_created_at: Vec::new(),
             id,
             source: self.format.name(),
             created_at,
@@ -131,13 +131,26 @@ impl GitLab {
     }
 
     /// `GET /projects/:id/merge_requests/:iid/commits`. The body does not say which merge
-    /// request it is about, so `merge_request` stays `None`.
+    /// request it is about, so `merge_request` stays `None`. The commit's time is its
+    /// `authored_date`, else its `created_at` (GitLab's committed date, the field the common
+    /// scripts read): a commit with either counts.
     fn mr_commit(&self, r: &Value, ctx: &Ctx<'_>) -> Result<MrCommit, FieldError> {
+        let sha = fields::req_sha(r, "id")?;
+        let created_at = fields::time(r, "created_at", ctx.zone())?;
+        let authored_at = match fields::time(r, "authored_date", ctx.zone())? {
+            Some(t) => t,
+            None => created_at.ok_or_else(|| {
+                FieldError::new(
+                    "authored_date",
+                    "missing, and so is created_at (expected the commit's time in either)",
+                )
+            })?,
+        };
         Ok(MrCommit {
-            created_at: fields::time(r, "created_at", ctx.zone())?,
+            created_at,
             merge_request: None,
-            sha: fields::req_sha(r, "id")?,
-            authored_at: fields::req_time(r, "authored_date", ctx.zone())?,
+            sha,
+            authored_at,
             location: ctx.location.clone(),
         })
     }

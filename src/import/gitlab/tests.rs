@@ -83,7 +83,7 @@ fn merge_requests_example_fast_forward_lands_the_head_sha() {
             target_branch: Some("main".into()),
             first_commit_at: None,
             updated_at: Some(utc(2025, 9, 3, 8, 12, 46, 0)),
-            oldest_commit_created_at: None,
+            commit_created_at: Vec::new(),
             location: out.merge_requests[0].location.clone(),
         }]
     );
@@ -428,6 +428,35 @@ fn commits_as_json_lines_with_an_odd_offset_and_a_missing_date() {
     assert_eq!(out.problems[0].field, "authored_date");
     let err = import_text(text, &strict()).expect_err("strict");
     assert!(err.0.contains("authored_date: missing"), "{err}");
+}
+
+/// Issue 14, defect 1: a commits export with `created_at` and no `authored_date` (what the
+/// common GitLab script reads) was skipped record by record, leaving no lead time.
+#[test]
+fn commits_without_authored_date_take_their_created_at() {
+    let text = json!([
+        {"id": "14d674ec4dd35e9ad19825bfbcd6df4ee8a47a04", "short_id": "14d674ec",
+         "created_at": "2024-03-10T12:00:00+03:00"},
+        {"id": "9646c8e658fbb838d70ce5eb2d0610020287fb52", "short_id": "9646c8e",
+         "authored_date": "2024-03-09T08:00:00Z", "created_at": "2024-03-10T08:00:00Z"},
+    ])
+    .to_string();
+    let out = import_text(&text, &strict()).expect("created_at is enough");
+    assert_eq!(out.format, Some(Format::GitlabMergeRequestCommits));
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let got: Vec<_> = out
+        .mr_commits
+        .iter()
+        .map(|c| (c.authored_at, c.created_at))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (utc(2024, 3, 10, 9, 0, 0, 0), Some(utc(2024, 3, 10, 9, 0, 0, 0))),
+            // Both: authored_date stays the commit's time, created_at is kept beside it.
+            (utc(2024, 3, 9, 8, 0, 0, 0), Some(utc(2024, 3, 10, 8, 0, 0, 0))),
+        ]
+    );
 }
 
 #[test]

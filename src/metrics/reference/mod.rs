@@ -3,7 +3,9 @@
 //! named method with its own record selection and timestamps; none of dorascope's own
 //! choices (attribution, periods, baselines) apply.
 
+mod aws;
 mod gitlab;
+mod pyiso;
 
 use serde::Serialize;
 
@@ -39,7 +41,7 @@ pub struct Reference {
     pub method: &'static str,
     /// Window start (inclusive, as the API's `updated_after`).
     pub since: String,
-    /// Window end (inclusive, as the API's `updated_before`).
+    /// Window end (inclusive): when the script ran.
     pub until: String,
     /// Window length in days (the scripts' N).
     pub days: f64,
@@ -55,10 +57,15 @@ pub struct Reference {
 pub struct RefInputs<'a> {
     /// Deployment records (production environments, finished).
     pub deployments: &'a [DeploymentRecord],
-    /// Merge requests, with their oldest commit's `created_at` when the commits were given.
+    /// Merge requests, with their commits' `created_at` (in the export's order) when the
+    /// commits were given.
     pub merge_requests: &'a [MergeRequest],
     /// Incidents (GitLab issues keep their labels).
     pub incidents: &'a [Incident],
+    /// AWS exports as written (aws-script).
+    pub aws: &'a crate::model::aws::AwsRecords,
+    /// The repositories' changes (aws-script: commits without a get-commit export).
+    pub changes: &'a [crate::model::Change],
 }
 
 const FAILURE_WINDOW_SECONDS: i64 = 48 * 3600;
@@ -80,6 +87,7 @@ pub fn compute(
     };
     match method {
         ReferenceMethod::GitlabScript => gitlab::compute(inputs, since, until, &category),
+        ReferenceMethod::AwsScript => aws::compute(inputs, since, until, &category),
     }
 }
 
@@ -146,7 +154,7 @@ mod tests {
             target_branch: None,
             first_commit_at: None,
             updated_at: Some(at(updated)),
-            oldest_commit_created_at: first.map(at),
+            commit_created_at: first.map(|f| vec![Some(at(f))]).unwrap_or_default(),
             location: crate::model::Location {
                 file: "mrs.json".into(),
                 line: None,
@@ -269,6 +277,8 @@ mod tests {
                 deployments: &deployments,
                 merge_requests: &mrs,
                 incidents: &incidents,
+                aws: &Default::default(),
+                changes: &[],
             },
             t("2024-03-01T00:00:00Z"),
             t("2024-03-11T00:00:00Z"),
@@ -302,6 +312,8 @@ mod tests {
                 deployments: &[],
                 merge_requests: &[],
                 incidents: &[],
+                aws: &Default::default(),
+                changes: &[],
             },
             0,
             86_400,
@@ -316,7 +328,9 @@ mod tests {
                 RefInputs {
                     deployments: &[],
                     merge_requests: &[],
-                    incidents: &[]
+                    incidents: &[],
+                    aws: &Default::default(),
+                    changes: &[],
                 },
                 5,
                 5

@@ -29,6 +29,7 @@ fn options(period: PeriodSpec) -> Options {
         baseline: Baseline::Previous,
         benchmark: crate::benchmarks::profile("four-tier").unwrap(),
         industry: Some(crate::benchmarks::survey::industry("technology").unwrap()),
+        industry_shares: None,
         seed: 7,
         team: None,
     }

@@ -113,6 +113,7 @@ pub fn summary(overall: Vec<MetricRow>, periods: Vec<MetricRow>) -> Summary {
         periods,
         failure_methods: Vec::new(),
         industry: None,
+        industry_shares: None,
         data_quality: Quality::default(),
         unavailable: Vec::new(),
         reference: None,
