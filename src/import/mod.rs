@@ -76,7 +76,7 @@ pub struct MrCommit {
     pub merge_request: Option<String>,
     /// The commit id.
     pub sha: String,
-    /// Authored time.
+    /// When it was written: `authored_date`, else `created_at` (docs/importers.md).
     pub authored_at: Instant,
     /// GitLab's `created_at` of the commit, when the export has it.
     pub created_at: Option<Instant>,

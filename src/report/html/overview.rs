@@ -59,6 +59,16 @@ pub(super) fn overview(o: &mut String, s: &Summary) {
     let chosen = s.settings.failure_method;
     for m in &s.failure_methods {
         let mark = if chosen == m.method { " (chosen)" } else { "" };
+        // A method that cannot decide shows why instead of a count that reads as zero.
+        if let Some(why) = &m.unavailable {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}{mark}</td><td class=\"num\" colspan=\"3\" title=\"{why}\">cannot decide: {why}</td></tr>",
+                escape(m.method.name()),
+                why = escape(why),
+            );
+            continue;
+        }
         let _ = writeln!(
             o,
             "<tr><td>{}{mark}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",

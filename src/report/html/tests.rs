@@ -516,3 +516,23 @@ fn many_records_stay_small() {
         "dense trends draw an interval band"
     );
 }
+
+#[test]
+fn methods_that_cannot_decide_say_why() {
+    let typical = Fixture::typical();
+    // The same deployments without any incident export: the incident methods cannot decide.
+    let f = Fixture::build(
+        typical.changes.clone(),
+        typical.deployments.clone(),
+        Vec::new(),
+        PeriodSpec::Month,
+    );
+    let html = f.render(None);
+    assert!(
+        html.contains("<td>window (chosen)</td><td class=\"num\" colspan=\"3\""),
+        "window should say it cannot decide"
+    );
+    assert!(html.contains("cannot decide: needs incident exports (--incidents)"));
+    // With incidents it shows counts.
+    assert!(!typical.render(None).contains("cannot decide"));
+}
