@@ -91,6 +91,16 @@ pub struct InputArgs {
     /// Tags to drop even if they match --deploy-tags (e.g. '*-rc*'); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude_tags: Vec<String>,
+    /// How many version components after the --deploy-tags glob's literal prefix name a tag's
+    /// release line (2: v2.40.4 is on line 2.40); re-deploying a commit is a rollback only on a
+    /// line that shipped it, else a maintenance release. 0 puts every tag on one line.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub release_line_depth: u8,
+    /// Also match cherry-picks made without `git cherry-pick -x` by patch id (`git patch-id
+    /// --stable`): a change then ships with the first deployment of any copy. Reads every
+    /// change's diff, about the cost of one `git log -p` pass.
+    #[arg(long)]
+    pub match_patches: bool,
     /// Report deployments from this time on (YYYY-MM-DD or a time; UTC unless an offset is given).
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
@@ -233,8 +243,8 @@ pub struct ReportArgs {
         help_heading = "Metrics"
     )]
     pub period: String,
-    /// Every metric per repository, service (--service) or team (--codeowners) too, beside
-    /// the numbers for all together.
+    /// Every metric per repository, service (--service), team (--codeowners) or release line
+    /// (--release-line-depth) too, beside the numbers for all together.
     #[arg(long, value_name = "GROUP", help_heading = "Metrics")]
     pub group_by: Option<crate::model::GroupBy>,
     /// What each metric is compared with: previous (the range of equal length before, and per

@@ -257,7 +257,9 @@ impl Exports {
 
 impl Exports {
     /// The per-deployment rows when there is no repository: no changes or lead times, and a
-    /// redeploy is only recognised when it names exactly the same commit as an earlier one.
+    /// redeploy is only recognised when it names exactly the same commit as an earlier one:
+    /// a rollback when that one was of the same line (service and environment), a maintenance
+    /// release otherwise.
     pub fn deployment_rows<'a>(&'a self, range: crate::time::Range) -> Vec<crate::model::Deployment> {
         let mut finished: Vec<&'a DeploymentRecord> = self
             .deployments
@@ -271,20 +273,24 @@ impl Exports {
         };
         // Borrowed from the records: a million deployments need no copy of their commits here.
         let mut shipped: HashSet<&str> = HashSet::with_capacity(finished.len());
+        let mut shipped_on: HashSet<(Option<&str>, &str, &str)> = HashSet::with_capacity(finished.len());
         let mut previous: Option<&str> = None;
         let mut rows = Vec::new();
         for d in finished {
             let t = d.finished_at.map_or(0, |t| t.timestamp());
             let failed = d.status == DeployStatus::Failed;
             let commit = commit_text(d);
-            let rollback = !failed && !commit.is_empty() && shipped.contains(commit);
+            let environment = d.environment.as_deref().unwrap_or("production");
+            let on_line = (d.service.as_deref(), environment, commit);
+            let redeploy = !failed && !commit.is_empty() && shipped.contains(commit);
+            let rollback = redeploy && shipped_on.contains(&on_line);
             if range.contains(t) {
                 rows.push(crate::model::Deployment {
                     repo: String::new(),
                     name: d.id.clone(),
                     sha: commit.to_owned(),
                     source: d.source.to_owned(),
-                    environment: d.environment.clone().unwrap_or_else(|| "production".into()),
+                    environment: environment.to_owned(),
                     deployed_at: t,
                     kind: crate::model::DeploymentKind::Export,
                     changes: None,
@@ -292,6 +298,8 @@ impl Exports {
                     lead_time_max_seconds: None,
                     previous_deployment: previous.map(str::to_owned),
                     rollback,
+                    maintenance: redeploy && !rollback,
+                    line: crate::model::line::export_line(d.service.as_deref(), environment),
                     failed: Some(failed),
                     service: d.service.clone(),
                     shipped: None,
@@ -306,6 +314,7 @@ impl Exports {
             }
             if !failed {
                 shipped.insert(commit);
+                shipped_on.insert(on_line);
                 previous = Some(d.id.as_str());
             }
         }

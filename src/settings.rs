@@ -41,12 +41,22 @@ pub struct Input {
     pub exports: ExportFiles,
     /// Services, teams and ignored paths; `None` when none is asked for (no tree diffs).
     pub paths: Option<Arc<PathOptions>>,
+    /// Version components that name a tag's release line (`--release-line-depth`).
+    pub release_line_depth: u8,
+    /// `--match-patches`.
+    pub match_patches: bool,
 }
 
 impl Input {
     /// Checks every value and resolves repository labels.
     pub fn new(args: &InputArgs) -> Result<Input> {
         let tags = TagFilter::new(&args.deploy_tags, &args.exclude_tags).map_err(Error::Usage)?;
+        if args.release_line_depth > 9 {
+            return Err(Error::Usage(format!(
+                "--release-line-depth: {} version components is more than any tag has (at most 9)",
+                args.release_line_depth
+            )));
+        }
         let since = args
             .since
             .as_deref()
@@ -83,6 +93,8 @@ impl Input {
                 include_backlog: args.include_backlog,
             },
             range: Range { since, until },
+            release_line_depth: args.release_line_depth,
+            match_patches: args.match_patches,
         })
     }
 
@@ -102,6 +114,8 @@ impl Input {
             collect_changes,
             exports,
             paths: self.paths.clone(),
+            release_line_depth: self.release_line_depth,
+            match_patches: self.match_patches,
         }
     }
 }

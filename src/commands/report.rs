@@ -217,7 +217,8 @@ fn subjects(repos: &[crate::git::RepoInput], changes: &[Change], shown: &[usize]
 
 /// The groups of `--group-by`, in the order a reader expects: repositories as given;
 /// services as defined, then those only the exports name, by name; teams by name (those that
-/// own a change or a deployment). None is an error: the user asked for a breakdown.
+/// own a change or a deployment); release lines by version (`1.9` before `1.10`, lines
+/// without a version last). None is an error: the user asked for a breakdown.
 fn group_names(by: GroupBy, settings: &Report, analysis: &crate::git::RepoAnalysis) -> Result<Vec<String>> {
     let names: Vec<String> = match by {
         GroupBy::Repo => settings.input.repos.iter().map(|r| r.label.clone()).collect(),
@@ -250,6 +251,13 @@ fn group_names(by: GroupBy, settings: &Report, analysis: &crate::git::RepoAnalys
                 .map(|t| &**t)
                 .collect();
             teams.into_iter().map(str::to_owned).collect()
+        }
+        GroupBy::Line => {
+            let lines: std::collections::BTreeSet<&str> =
+                analysis.deployments.iter().map(|d| d.line.as_str()).collect();
+            let mut lines: Vec<String> = lines.into_iter().map(str::to_owned).collect();
+            lines.sort_by(|a, b| crate::model::line::compare_lines(a, b).then_with(|| a.cmp(b)));
+            lines
         }
     };
     if names.is_empty() {

@@ -35,6 +35,11 @@ pub struct CommitGraph {
     /// Revert commits (`This reverts commit <sha>.` in the message): the reverting node and
     /// the reverted commit's id, which may lie outside the loaded history.
     pub reverts: Vec<(u32, ObjectId)>,
+    /// Cherry-picks made with `git cherry-pick -x` (`(cherry picked from commit <sha>)` in
+    /// the message): the carrying node and the original commit's id, which may lie outside
+    /// the loaded history. A message with several such lines (a cherry-pick of a cherry-pick)
+    /// gives one pair per line.
+    pub cherry_picks: Vec<(u32, ObjectId)>,
     /// Node index by commit id.
     index: gix::hashtable::HashMap<ObjectId, u32>,
 }
@@ -75,6 +80,7 @@ struct Decoded {
     author: i64,
     committer: i64,
     reverts: Option<ObjectId>,
+    cherry_picks: Vec<ObjectId>,
 }
 
 /// The commit a revert commit names: git's own `git revert` message
@@ -84,6 +90,31 @@ fn reverted_commit(data: &[u8], hash: gix::hash::Kind) -> Option<ObjectId> {
     let at = memchr::memmem::find(data, MARK)? + MARK.len();
     let hex = data.get(at..at + hash.len_in_hex())?;
     ObjectId::from_hex(hex).ok()
+}
+
+/// The commits a cherry-pick names: `git cherry-pick -x` appends
+/// `(cherry picked from commit <full sha>)` to the message, once per pick, so a cherry-pick
+/// of a cherry-pick names both. Only the message is read (not the headers); abbreviated ids
+/// and lines without the closing parenthesis are not trusted; a repeated id counts once.
+fn cherry_picked_from(data: &[u8], hash: gix::hash::Kind) -> Vec<ObjectId> {
+    const MARK: &[u8] = b"(cherry picked from commit ";
+    let message = memchr::memmem::find(data, b"\n\n").map_or(&data[..0], |at| &data[at + 2..]);
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(message, MARK) {
+        let at = at + MARK.len();
+        let Some(hex) = message.get(at..at + hash.len_in_hex()) else {
+            continue;
+        };
+        if message.get(at + hash.len_in_hex()) != Some(&b')') {
+            continue;
+        }
+        if let Ok(id) = ObjectId::from_hex(hex)
+            && !out.contains(&id)
+        {
+            out.push(id);
+        }
+    }
+    out
 }
 
 fn decode_commit(data: &[u8], hash: gix::hash::Kind) -> Result<Decoded, String> {
@@ -103,6 +134,7 @@ fn decode_commit(data: &[u8], hash: gix::hash::Kind) -> Result<Decoded, String> 
                     author: author.unwrap_or(committer),
                     committer,
                     reverts: reverted_commit(data, hash),
+                    cherry_picks: cherry_picked_from(data, hash),
                 });
             }
             _ => break,
@@ -194,6 +226,8 @@ pub fn load(
                     if let Some(r) = d.reverts {
                         g.reverts.push((i as u32, r));
                     }
+                    g.cherry_picks
+                        .extend(d.cherry_picks.iter().map(|&o| (i as u32, o)));
                     parents = d.parents;
                 }
                 None => g.missing[i] = true,
@@ -230,7 +264,8 @@ fn fill_author_times(
     }
     let shared = repo.clone().into_sync();
     let ids = &g.ids;
-    let times: Vec<Vec<(i64, Option<ObjectId>)>> = nodes
+    type Read = (i64, Option<ObjectId>, Vec<ObjectId>);
+    let times: Vec<Vec<Read>> = nodes
         .par_chunks(2048)
         .map_init(
             || {
@@ -244,7 +279,7 @@ fn fill_author_times(
                     .map(|&n| {
                         let id = &ids[n as usize];
                         match read_commit(&local.objects, id, buf, path)? {
-                            Some(d) => Ok((d.author, d.reverts)),
+                            Some(d) => Ok((d.author, d.reverts, d.cherry_picks)),
                             None => Err(GitError::CorruptObject {
                                 path: path.to_owned(),
                                 id: id.to_string(),
@@ -256,11 +291,12 @@ fn fill_author_times(
             },
         )
         .collect::<Result<_, _>>()?;
-    for (&n, (t, reverts)) in nodes.iter().zip(times.into_iter().flatten()) {
+    for (&n, (t, reverts, picks)) in nodes.iter().zip(times.into_iter().flatten()) {
         g.author_time[n as usize] = t;
         if let Some(r) = reverts {
             g.reverts.push((n, r));
         }
+        g.cherry_picks.extend(picks.into_iter().map(|o| (n, o)));
     }
     Ok(())
 }
@@ -272,6 +308,7 @@ struct Visited {
     author: i64,
     committer: i64,
     reverts: Option<ObjectId>,
+    cherry_picks: Vec<ObjectId>,
     missing: bool,
     parents: u8,
 }
@@ -340,7 +377,11 @@ fn walk_parallel(
                         // Register the last commit's parents and take the next one, in one lock.
                         let (node, id) = {
                             let mut w = state.lock().map_err(|_| poisoned())?;
-                            if let Some((node, id, d)) = decoded.take() {
+                            if let Some((node, id, mut d)) = decoded.take() {
+                                let cherry_picks = d
+                                    .as_mut()
+                                    .map(|d| std::mem::take(&mut d.cherry_picks))
+                                    .unwrap_or_default();
                                 let parents = match &d {
                                     Some(d) if !shallow.contains(&id) => d.parents.as_slice(),
                                     _ => &[],
@@ -361,6 +402,7 @@ fn walk_parallel(
                                     author: d.as_ref().map_or(0, |d| d.author),
                                     committer: d.as_ref().map_or(0, |d| d.committer),
                                     reverts: d.as_ref().and_then(|d| d.reverts),
+                                    cherry_picks,
                                     missing: d.is_none(),
                                     parents: parents.len().min(u8::MAX as usize) as u8,
                                 });
@@ -433,6 +475,7 @@ fn walk_parallel(
             if let Some(r) = v.reverts {
                 g.reverts.push((v.node, r));
             }
+            g.cherry_picks.extend(v.cherry_picks.iter().map(|&o| (v.node, o)));
         }
         outs.push((visited, parents));
     }
@@ -472,5 +515,40 @@ mod tests {
         assert_eq!(reverted_commit(b"This reverts commit 0123456.", kind), None);
         assert_eq!(reverted_commit(b"This reverts commit ", kind), None);
         assert_eq!(reverted_commit(b"Fix the revert of the checkout", kind), None);
+    }
+
+    #[test]
+    fn cherry_pick_trailers() {
+        let kind = gix::hash::Kind::Sha1;
+        let a = "0123456789abcdef0123456789abcdef01234567";
+        let b = "89abcdef0123456789abcdef0123456789abcdef";
+        let ids = |msg: &str| -> Vec<String> {
+            cherry_picked_from(msg.as_bytes(), kind)
+                .iter()
+                .map(|i| i.to_string())
+                .collect()
+        };
+        let header = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a> 1 +0000\n\n";
+        // `git cherry-pick -x`: one line.
+        assert_eq!(
+            ids(&format!(
+                "{header}Fix the crash\n\n(cherry picked from commit {a})\n"
+            )),
+            [a]
+        );
+        // A cherry-pick of a cherry-pick: both lines, in message order; a repeat counts once.
+        assert_eq!(
+            ids(&format!(
+                "{header}Fix\n\n(cherry picked from commit {a})\n(cherry picked from commit {b})\n\
+                 (cherry picked from commit {a})\n"
+            )),
+            [a, b]
+        );
+        // Abbreviated, truncated or unclosed ids, a branch name, no message: nothing.
+        assert!(ids(&format!("{header}(cherry picked from commit 0123456)\n")).is_empty());
+        assert!(ids(&format!("{header}(cherry picked from commit {})", &a[..39])).is_empty());
+        assert!(ids(&format!("{header}(cherry picked from commit {a}\n")).is_empty());
+        assert!(ids(&format!("{header}(cherry picked from release/1.8)\n")).is_empty());
+        assert!(ids(&format!("tree x\nnote (cherry picked from commit {a})\n")).is_empty());
     }
 }

@@ -3,8 +3,11 @@
 //! No gix type leaves this module.
 
 pub mod attribute;
+pub mod backports;
 mod codeowners;
 pub mod graph;
+mod lines;
+pub mod patch_id;
 pub mod paths;
 pub mod tags;
 
@@ -36,6 +39,10 @@ pub struct GitOptions {
     pub exports: Option<Arc<Vec<ExportedDeployment>>>,
     /// Services, teams and ignored paths; `None`: no tree diffs, no path columns.
     pub paths: Option<Arc<PathOptions>>,
+    /// How many version components name a tag's release line (`--release-line-depth`).
+    pub release_line_depth: u8,
+    /// Match cherry-picks without a `-x` trailer by patch id (`--match-patches`).
+    pub match_patches: bool,
 }
 
 /// What the paths of a change are read for (`--service`, `--codeowners`, `--ignore-paths`).
@@ -145,6 +152,8 @@ struct Candidate {
     environment: String,
     failed: Option<bool>,
     service: Option<String>,
+    /// Its release line (docs/definitions.md, "Release lines").
+    line: String,
 }
 
 /// A candidate placed in the graph.
@@ -180,6 +189,7 @@ fn resolve_exports(
                 environment: e.environment.clone(),
                 failed: Some(e.failed),
                 service: e.service.clone(),
+                line: crate::model::line::export_line(e.service.as_deref(), &e.environment),
             }),
             Err(reason) => unresolved.push(format!("deployment {} ({spec}): {reason}", e.name)),
         }
@@ -207,6 +217,7 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
                 return Err(no_matching_tags(path, opts, &tags));
             }
             skipped = tags.skipped;
+            let prefix = crate::glob::literal_prefix(&opts.tags.include_glob);
             tags.deployments
                 .into_iter()
                 .map(|t| Candidate {
@@ -218,6 +229,7 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
                     environment: "production".into(),
                     failed: None,
                     service: None,
+                    line: crate::model::line::release_line(&t.name, prefix, opts.release_line_depth),
                 })
                 .collect()
         }
@@ -243,6 +255,19 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
         None => None,
     };
 
+    // Cherry-picks made without `-x`: every later copy of a patch carries the oldest one.
+    let patch_pairs = if opts.match_patches {
+        let bar = progress.counter(&format!("{}: matching patches", input.label));
+        let nodes: Vec<u32> = (0..graph.len() as u32)
+            .filter(|&n| !graph.missing[n as usize] && graph.dag.parents(n as usize).len() <= 1)
+            .collect();
+        let ids = patch_id::patch_ids(&repo, &graph, &nodes, path)?;
+        bar.finish_and_clear();
+        patch_id::matches(&graph, &ids)
+    } else {
+        Vec::new()
+    };
+
     let bar = progress.spinner(&format!("{}: attributing", input.label));
     let mut analysis = attribute_records(
         input,
@@ -251,13 +276,24 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
         candidates,
         skipped,
         shallow,
-        classified.as_ref(),
+        Contents {
+            classified: classified.as_ref(),
+            patch_pairs: &patch_pairs,
+        },
     )?;
     analysis.quality.ownership = classified.and_then(|c| c.ownership);
     analysis.quality.unresolved_deployments = unresolved;
     analysis.quality.head = head.map(|h| h.to_string());
     bar.finish_and_clear();
     Ok(analysis)
+}
+
+/// What reading the commits' contents added to the graph: each change's paths classified
+/// (`--service`, `--codeowners`, `--ignore-paths`) and copies found by patch id
+/// (`--match-patches`, as (carrier, original) nodes).
+struct Contents<'a> {
+    classified: Option<&'a Classified>,
+    patch_pairs: &'a [(u32, u32)],
 }
 
 /// Every change's services, teams and meaningfulness, from the paths it touches.
@@ -349,8 +385,12 @@ fn attribute_records(
     all: Vec<Candidate>,
     skipped_tags: Vec<String>,
     shallow: bool,
-    classified: Option<&Classified>,
+    contents: Contents<'_>,
 ) -> Result<RepoAnalysis, GitError> {
+    let Contents {
+        classified,
+        patch_pairs,
+    } = contents;
     let meaningful_default = PathClass::default();
     let class_of = |i: usize| {
         classified
@@ -386,6 +426,29 @@ fn attribute_records(
         what: "ordering commits",
         reason: "the commit graph has a cycle".into(),
     })?;
+    // Rollback or maintenance release: by what the deployment's own line shipped before it.
+    let redeploys = {
+        let mut line_ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let placed: Vec<(u32, u32)> = candidates
+            .iter()
+            .map(|c| {
+                let next = line_ids.len() as u32;
+                (c.node, *line_ids.entry(c.c.line.as_str()).or_insert(next))
+            })
+            .collect();
+        lines::redeploys(&graph.dag, &placed, &first).ok_or_else(|| GitError::Read {
+            path: path.to_owned(),
+            what: "ordering commits",
+            reason: "the commit graph has a cycle".into(),
+        })?
+    };
+    // Backports: an original change shipped first through a copy of it takes the copy's
+    // deployment (`shipped`, the change columns); `first` stays the commit-level answer for
+    // rollbacks and reverts. More (carrier, original) pairs (patch ids) join `pairs`.
+    let mut pairs = backports::trailer_pairs(graph);
+    pairs.extend_from_slice(patch_pairs);
+    let backports = backports::attribute(&first, &pairs, |n| graph.ids[n as usize]);
+    let shipped_first = backports.ranks(&first);
 
     let mut quality = RepoQuality {
         repo: input.label.clone(),
@@ -402,7 +465,7 @@ fn attribute_records(
     // Group nodes by rank (a counting sort keeps this linear).
     let n_dep = candidates.len();
     let mut per_rank: Vec<Vec<u32>> = vec![Vec::new(); n_dep + 1];
-    for (node, &rank) in first.iter().enumerate() {
+    for (node, &rank) in shipped_first.iter().enumerate() {
         if graph.missing[node] {
             continue;
         }
@@ -436,7 +499,10 @@ fn attribute_records(
             let i = node as usize;
             let is_merge = graph.dag.parents(i).len() > 1;
             let class = class_of(i);
-            if !is_merge {
+            // A copy of another loaded commit (a cherry-pick) is listed, but its change is
+            // the original's: no lead time, no count (docs/definitions.md, "Backports").
+            let copy = backports.is_copy(node);
+            if !is_merge && !copy {
                 plain_changes += 1;
                 if class.meaningful {
                     meaningful_changes += 1;
@@ -444,7 +510,7 @@ fn attribute_records(
                     dep_teams.extend_from_slice(&class.teams);
                 }
             }
-            let lead = dep.map(|d| d.time - change_time(i));
+            let lead = dep.map(|d| d.time - change_time(i)).filter(|_| !copy);
             if let Some(lead) = lead {
                 if reported {
                     shipped.push(Shipped {
@@ -458,7 +524,7 @@ fn attribute_records(
                     quality.negative_lead_times += u64::from(lead < 0);
                     quality.backlog_changes += u64::from(backlog);
                 }
-            } else if opts.lead.is_change(is_merge) {
+            } else if opts.lead.is_change(is_merge) && !copy {
                 quality.undeployed_changes += 1;
             }
             let listed = opts.collect_changes
@@ -484,6 +550,9 @@ fn attribute_records(
                         .map(|c| names(&c.teams, &class.teams))
                         .unwrap_or_default(),
                     meaningful: class.meaningful,
+                    shipped_via: backports
+                        .shipped_via(node)
+                        .map(|c| sha_of(&graph.ids[c as usize])),
                 });
             }
         }
@@ -509,7 +578,9 @@ fn attribute_records(
                 lead_time_median_seconds: None,
                 lead_time_max_seconds: None,
                 previous_deployment: rank.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
-                rollback: first[d.node as usize] < rank as u32,
+                rollback: redeploys[rank] == lines::Redeploy::Rollback,
+                maintenance: redeploys[rank] == lines::Redeploy::Maintenance,
+                line: d.c.line.clone(),
                 failed: d.c.failed,
                 service: d.c.service.clone(),
                 shipped: Some(shipped),
@@ -538,6 +609,8 @@ fn attribute_records(
             lead_time_max_seconds: None,
             previous_deployment: before.checked_sub(1).map(|p| candidates[p].c.name.to_string()),
             rollback: false,
+            maintenance: false,
+            line: f.c.line.clone(),
             failed: Some(true),
             service: f.c.service.clone(),
             shipped: Some(Vec::new()),

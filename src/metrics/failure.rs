@@ -153,9 +153,11 @@ fn classify_from(
     }
 }
 
-/// A deployment failed if the next deployment of its repository rolls back (redeploys an
-/// earlier commit) or matches `--fix-tags`, or if a later deployment ships a revert of one of
-/// its changes.
+/// A deployment failed if the next deployment of its repository and release line rolls back
+/// (redeploys a commit that line already shipped) or matches `--fix-tags`, or if a later
+/// deployment ships a revert of one of its changes. A maintenance release of an older line
+/// (`maintenance`: its commit was shipped by another line only) is no rollback: it fails
+/// nothing.
 fn rollback_failures(
     deployments: &[Deployment],
     line: &[usize],
@@ -163,17 +165,18 @@ fn rollback_failures(
     fix_tags: Option<&GlobMatcher>,
     failed: &mut [Option<String>],
 ) {
-    let mut previous: HashMap<&str, usize> = HashMap::new();
+    let mut previous: HashMap<(&str, &str), usize> = HashMap::new();
     for &d in line {
         let dep = &deployments[d];
-        if let Some(&p) = previous.get(dep.repo.as_str()) {
+        let key = (dep.repo.as_str(), dep.line.as_str());
+        if let Some(&p) = previous.get(&key) {
             if dep.rollback {
                 failed[p].get_or_insert_with(|| format!("rolled back by {}", dep.name));
             } else if fix_tags.is_some_and(|g| g.is_match(&dep.name)) {
                 failed[p].get_or_insert_with(|| format!("fixed by {}", dep.name));
             }
         }
-        previous.insert(dep.repo.as_str(), d);
+        previous.insert(key, d);
     }
     let by_name: HashMap<(&str, &str), usize> = line
         .iter()

@@ -1,5 +1,5 @@
-//! Every metric per group (`--group-by repo|service|team`): the engine run again over the
-//! records that belong to each group, with the whole report's range and periods, so that
+//! Every metric per group (`--group-by repo|service|team|line`): the engine run again over
+//! the records that belong to each group, with the whole report's range and periods, so that
 //! every group's rows line up with the whole's.
 
 use std::collections::{HashMap, HashSet};
@@ -16,20 +16,37 @@ fn member(
     repo: &str,
     services: &[std::sync::Arc<str>],
     teams: &[std::sync::Arc<str>],
+    line: Option<&str>,
 ) -> bool {
     match by {
         GroupBy::Repo => repo == group,
         GroupBy::Service => services.iter().any(|s| &**s == group),
         GroupBy::Team => teams.iter().any(|t| &**t == group),
+        GroupBy::Line => line == Some(group),
     }
 }
 
+/// The release line of each deployment, by repository and name: a change belongs to the line
+/// of the deployment that first shipped it (undeployed changes belong to no line).
+type Lines<'a> = HashMap<(&'a str, &'a str), &'a str>;
+
 fn deployment_in(by: GroupBy, group: &str, d: &Deployment) -> bool {
-    member(by, group, &d.repo, &d.services, &d.teams)
+    member(by, group, &d.repo, &d.services, &d.teams, Some(&d.line))
 }
 
-fn change_in(by: GroupBy, group: &str, c: &Change) -> bool {
-    member(by, group, &c.repo, &c.services, &c.teams)
+fn change_in(by: GroupBy, group: &str, c: &Change, lines: &Lines<'_>) -> bool {
+    let line = || {
+        let d = c.deployment.as_deref()?;
+        lines.get(&(&*c.repo, d)).copied()
+    };
+    member(
+        by,
+        group,
+        &c.repo,
+        &c.services,
+        &c.teams,
+        if by == GroupBy::Line { line() } else { None },
+    )
 }
 
 /// The groups of an incident: the service its export names (grouping by service), else the
@@ -51,6 +68,7 @@ fn incident_groups<'a>(
         GroupBy::Repo => vec![d.repo.as_str()],
         GroupBy::Service => d.services.iter().map(|s| &**s).collect(),
         GroupBy::Team => d.teams.iter().map(|s| &**s).collect(),
+        GroupBy::Line => vec![d.line.as_str()],
     })
 }
 
@@ -83,6 +101,15 @@ pub fn compute_groups(
             incident_groups(by, inc, d, &known)
         })
         .collect();
+    let lines: Lines<'_> = if by == GroupBy::Line {
+        inputs
+            .deployments
+            .iter()
+            .map(|d| ((d.repo.as_str(), d.name.as_str()), d.line.as_str()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let change_by_sha: HashMap<crate::model::Sha, &Change> =
         inputs.changes.iter().map(|c| (c.sha, c)).collect();
     let change_of = |sha: &str| -> Option<&Change> {
@@ -96,7 +123,7 @@ pub fn compute_groups(
             let changes: Vec<Change> = inputs
                 .changes
                 .iter()
-                .filter(|c| change_in(by, g, c))
+                .filter(|c| change_in(by, g, c, &lines))
                 .cloned()
                 .collect();
             let deployments: Vec<Deployment> = inputs
@@ -120,7 +147,7 @@ pub fn compute_groups(
                     m.merge_sha
                         .as_deref()
                         .and_then(change_of)
-                        .is_some_and(|c| change_in(by, g, c))
+                        .is_some_and(|c| change_in(by, g, c, &lines))
                 })
                 .cloned()
                 .collect();
@@ -130,7 +157,9 @@ pub fn compute_groups(
                 .iter()
                 .filter(|r| match by {
                     GroupBy::Repo => r.repo == g,
-                    _ => change_by_sha.get(&r.sha).is_some_and(|c| change_in(by, g, c)),
+                    _ => change_by_sha
+                        .get(&r.sha)
+                        .is_some_and(|c| change_in(by, g, c, &lines)),
                 })
                 .cloned()
                 .collect();

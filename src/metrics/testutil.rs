@@ -32,6 +32,8 @@ pub fn deployment(name: &str, time: i64) -> Deployment {
         lead_time_max_seconds: None,
         previous_deployment: None,
         rollback: false,
+        maintenance: false,
+        line: crate::model::line::UNVERSIONED.into(),
         failed: None,
         service: None,
         shipped: None,
@@ -170,6 +172,7 @@ pub fn change(n: u8, deployed_at: Option<i64>, lead: i64) -> Change {
         services: Vec::new(),
         teams: Vec::new(),
         meaningful: true,
+        shipped_via: None,
     }
 }
 

@@ -62,5 +62,6 @@ crate::model::choice! {
         Repo = "repo", "Each repository (--repo, --repos-from)";
         Service = "service", "Each service (--service)";
         Team = "team", "Each team (--codeowners)";
+        Line = "line", "Each release line (--release-line-depth; exports: service and environment)";
     }
 }

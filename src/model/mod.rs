@@ -4,6 +4,7 @@
 pub mod aws;
 mod choice;
 mod lead;
+pub mod line;
 mod methods;
 mod metric;
 
@@ -141,6 +142,8 @@ pub struct Change {
     /// Time of that deployment.
     pub deployed_at: Option<i64>,
     /// Deployment time minus the change time chosen by `--commit-time`; negative on clock skew.
+    /// `None` while undeployed, and for a copy of another commit of the history (a
+    /// cherry-pick): its change, and lead time, is the original's.
     pub lead_time_seconds: Option<i64>,
     /// Shipped by the first deployment in the data, so its lead time mostly measures how old
     /// the history is rather than the delivery process.
@@ -153,6 +156,10 @@ pub struct Change {
     /// False when it touches at least one path and every path it touches is ignored
     /// (`--ignore-paths`): it then leaves lead time.
     pub meaningful: bool,
+    /// The copy of this commit (a cherry-pick onto a release branch) whose deployment shipped
+    /// this change first, earlier than this commit's own: `deployment`, `deployed_at` and the
+    /// lead time are then that copy's. `None` when the change shipped itself.
+    pub shipped_via: Option<Sha>,
 }
 
 /// One production deployment.
@@ -181,8 +188,15 @@ pub struct Deployment {
     pub lead_time_max_seconds: Option<i64>,
     /// The deployment before this one in time order (whatever the reporting range).
     pub previous_deployment: Option<String>,
-    /// The deployed commit had already been shipped: a rollback or a redeploy.
+    /// It re-deploys a commit an earlier deployment of its own release line already shipped
+    /// (`line`): a rollback or a redeploy. It ships nothing new.
     pub rollback: bool,
+    /// Its commit was already shipped, but only by other release lines: a maintenance
+    /// release of an older line. It ships nothing new and, unlike a rollback, fails nothing.
+    pub maintenance: bool,
+    /// Its release line: the tag's version cut at `--release-line-depth` (`2.40`), `unversioned` for
+    /// a tag without a version, or `service/environment` (the environment alone) for an export.
+    pub line: String,
     /// Whether the deployment failed; `None` until a failure method has data to decide.
     pub failed: Option<bool>,
     /// Service or application, when the export names one (tags name none).

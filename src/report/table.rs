@@ -111,6 +111,7 @@ pub fn changes_table(changes: &[Change]) -> Table {
                 "meaningful",
                 Values::Bool(changes.iter().map(|c| Some(c.meaningful)).collect()),
             ),
+            col("shipped_via", s(|c| c.shipped_via.map(|v| v.to_string().into()))),
         ],
     }
 }
@@ -210,6 +211,28 @@ pub fn deployments_table_with_reasons(deployments: &[Deployment], reasons: &[Opt
     t.columns.push(col(
         "meaningful",
         Values::Bool(deployments.iter().map(|d| Some(d.meaningful)).collect()),
+    ));
+    // Release lines (docs/definitions.md): one shared string per line.
+    let mut lines: std::collections::HashMap<&str, Arc<str>> = std::collections::HashMap::new();
+    t.columns.push(col(
+        "line",
+        Values::Str(
+            deployments
+                .iter()
+                .map(|d| {
+                    Some(
+                        lines
+                            .entry(&d.line)
+                            .or_insert_with(|| Arc::from(d.line.as_str()))
+                            .clone(),
+                    )
+                })
+                .collect(),
+        ),
+    ));
+    t.columns.push(col(
+        "maintenance",
+        Values::Bool(deployments.iter().map(|d| Some(d.maintenance)).collect()),
     ));
     t
 }

@@ -42,7 +42,7 @@ fn deployments_csv_to_stdout() {
         lines.next().unwrap(),
         "repo,deployment,sha,source,environment,deployed_at,kind,changes,lead_time_median_seconds,\
          lead_time_median_hours,lead_time_max_seconds,lead_time_max_hours,previous_deployment,rollback,failed,\
-         failure_reason,service,services,teams,meaningful"
+         failure_reason,service,services,teams,meaningful,line,maintenance"
     );
     let v11 = lines.find(|l| l.contains(",v1.1.0,")).unwrap();
     assert!(

@@ -60,12 +60,13 @@ fn demo_builds_the_promised_history() {
         let cmd = dorascope(&[table, "--repo", repo.to_str().unwrap()]);
         assert!(cmd.status.success(), "{}", stderr(&cmd));
         let written = std::fs::read_to_string(dir.path().join(format!("{table}.csv"))).unwrap();
-        // `deployments` adds the failure columns (failure_reason, service) and the path
-        // columns (services, teams, meaningful) at the end.
+        // `deployments` adds the failure columns (failure_reason, service), the path
+        // columns (services, teams, meaningful) and the release-line columns (line,
+        // maintenance) at the end.
         let expected: String = stdout(&cmd)
             .lines()
             .map(|l| match table {
-                "deployments" => format!("{}\n", l.rsplitn(6, ',').nth(5).unwrap()),
+                "deployments" => format!("{}\n", l.rsplitn(8, ',').nth(7).unwrap()),
                 _ => format!("{l}\n"),
             })
             .collect();

@@ -267,7 +267,7 @@ fn deployments_from_an_export_instead_of_tags() {
         "{text}"
     );
     assert!(
-        rows[1].ends_with(",d1,false,true,reported failed,,,,true"),
+        rows[1].ends_with(",d1,false,true,reported failed,,,,true,production,false"),
         "a failed deployment ships nothing: {text}"
     );
     assert!(
@@ -276,7 +276,10 @@ fn deployments_from_an_export_instead_of_tags() {
         )),
         "{text}"
     );
-    assert!(rows[2].ends_with(",d1,false,false,,,,,true"), "{text}");
+    assert!(
+        rows[2].ends_with(",d1,false,false,,,,,true,production,false"),
+        "{text}"
+    );
     let err = stderr(&out);
     assert!(
         err.contains("deployment d4 (deadbeef)"),
@@ -393,9 +396,9 @@ fn deployments_from_exports_alone_without_a_repository() {
     assert_eq!(
         rows,
         vec![
-            ",d1,abc1234,canonical-deployments-csv,production,2024-05-01T10:00:00Z,export,,,,,,,false,false,,,,,true",
-            ",d2,def5678,canonical-deployments-csv,production,2024-05-02T10:00:00Z,export,,,,,,d1,false,true,reported failed,,,,true",
-            ",d3,abc1234,canonical-deployments-csv,production,2024-05-03T10:00:00Z,export,,,,,,d1,true,false,,,,,true",
+            ",d1,abc1234,canonical-deployments-csv,production,2024-05-01T10:00:00Z,export,,,,,,,false,false,,,,,true,production,false",
+            ",d2,def5678,canonical-deployments-csv,production,2024-05-02T10:00:00Z,export,,,,,,d1,false,true,reported failed,,,,true,production,false",
+            ",d3,abc1234,canonical-deployments-csv,production,2024-05-03T10:00:00Z,export,,,,,,d1,true,false,,,,,true,production,false",
         ],
         "changes unknown without a repository; d3 redeploys d1's commit"
     );

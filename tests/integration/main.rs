@@ -1,5 +1,6 @@
 //! Integration tests: one binary with shared helpers (ripgrep's layout).
 
+mod backports;
 mod benchmarks;
 mod cli;
 mod defects;
@@ -13,6 +14,7 @@ mod openmetrics;
 mod oracle;
 mod reference;
 mod reference_aws;
+mod release_lines;
 mod report;
 mod services;
 mod util;

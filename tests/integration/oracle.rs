@@ -27,6 +27,8 @@ fn options() -> GitOptions {
         collect_changes: true,
         exports: None,
         paths: None,
+        release_line_depth: 2,
+        match_patches: false,
     }
 }
 
@@ -107,9 +109,27 @@ pub fn check_path_against_git(path: &Path) -> RepoAnalysis {
             c.deployment.as_deref() == order.first().map(String::as_str)
         );
     }
-    for d in &ours.deployments {
+    for (k, d) in ours.deployments.iter().enumerate() {
         let new = &shipped[&d.name];
-        assert_eq!(d.rollback, !new.contains(&d.sha), "rollback flag of {}", d.name);
+        // A deployment whose commit git shipped earlier is a rollback when an earlier tag of
+        // its own release line has that commit in its history, else a maintenance release.
+        let redeploy = !new.contains(&d.sha);
+        let rollback = redeploy
+            && ours.deployments[..k].iter().any(|e| {
+                e.line == d.line
+                    && git_in(path)
+                        .args(["merge-base", "--is-ancestor", &d.sha, &e.sha])
+                        .status()
+                        .expect("spawn git")
+                        .success()
+            });
+        assert_eq!(d.rollback, rollback, "rollback flag of {}", d.name);
+        assert_eq!(
+            d.maintenance,
+            redeploy && !rollback,
+            "maintenance flag of {}",
+            d.name
+        );
         let non_merges = new.iter().filter(|s| !merges.contains(*s)).count() as u64;
         assert_eq!(d.changes, Some(non_merges), "change count of {}", d.name);
     }
@@ -213,7 +233,12 @@ fn tags_created_out_of_topological_order() {
     r.annotated_tag("v2", &c2, T0 + 5 * HOUR);
     let a = check_against_git(&r);
     assert_eq!(dep(&a, "v3").changes, Some(3));
-    assert!(dep(&a, "v1").rollback && dep(&a, "v2").rollback);
+    // v3 shipped their commits, but lines 1.0 and 2.0 never did: maintenance releases of
+    // older lines, not rollbacks (docs/definitions.md, "Release lines").
+    for name in ["v1", "v2"] {
+        let d = dep(&a, name);
+        assert!(d.maintenance && !d.rollback && d.changes == Some(0), "{name}");
+    }
 }
 
 #[test]

@@ -436,14 +436,14 @@ fn incidents_are_attributed_within_their_service() {
         text.lines()
             .nth(1)
             .unwrap()
-            .ends_with(",true,incident i1,payments,payments,,true"),
+            .ends_with(",true,incident i1,payments,payments,,true,payments/production,false"),
         "{text}"
     );
     assert!(
         text.lines()
             .nth(2)
             .unwrap()
-            .ends_with(",true,incident i2,search,search,,true"),
+            .ends_with(",true,incident i2,search,search,,true,search/production,false"),
         "{text}"
     );
 }

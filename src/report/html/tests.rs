@@ -56,6 +56,7 @@ fn change(n: u8, lead: i64, deployed_at: i64, dep: &str) -> Change {
         services: Vec::new(),
         teams: Vec::new(),
         meaningful: true,
+        shipped_via: None,
     }
 }
 

@@ -24,6 +24,8 @@ pub fn deployments_text(deployments: &[Deployment], changes: &[Change]) -> Strin
     for d in deployments {
         let note = if d.rollback {
             "rollback/redeploy: ships nothing new"
+        } else if d.maintenance {
+            "maintenance release of an older line: ships nothing new"
         } else if d.previous_deployment.is_none() {
             "first deployment: its changes are backlog"
         } else {

@@ -1,0 +1,1203 @@
+//! Patch ids: which commits make the same change, whatever commit they sit on
+//! (`--match-patches`, issue 13).
+//!
+//! A commit's patch id is what `git patch-id --stable` prints for it when reading
+//! `git -c diff.renames=false log --no-merges -p`: the diff against its only parent (or the
+//! empty tree for a root commit) as `git log -p` prints it, every whitespace byte removed from
+//! every line, hunk headers and `index` lines left out, each file's lines hashed on their own
+//! and the file hashes added up bytewise with carry, so that the order of the files does not
+//! matter. Two commits with the same id make the same change: a cherry-pick has its original's
+//! id even when it landed at other line numbers.
+//!
+//! Rather than printing the diff and parsing it back, the lines `git log -p` would print are
+//! generated and fed one by one to [`PatchId`], a line-for-line port of `get_one_patchid` in
+//! git's `builtin/patch-id.c`, quirks included: a file whose header has no `---` line (a mode
+//! change alone, an empty new file) is hashed together with the next file; a binary file
+//! hashes its abbreviated blob ids from the `index` line, and the `diff` line of the file after
+//! it is dropped; the final flush adds the hash of whatever is left, even nothing.
+//!
+//! The diff is git's: Myers with git's preprocessing and indent heuristic (gix's port of
+//! imara-diff, made to agree with git's xdiff), three lines of context, removals before
+//! additions, no rename detection, a type change (file, symlink, submodule) as a deletion and
+//! an addition, a submodule as its `Subproject commit <id>` line, a file with a NUL byte in its
+//! first 8000 bytes (or above 512 MiB) as binary. Not followed: `.gitattributes` (`binary`,
+//! `-diff`, `diff=<driver>` with `textconv` or `algorithm`), and user configuration that changes
+//! `git log -p`'s output (`diff.algorithm`, `diff.noprefix`, `diff.mnemonicPrefix`,
+//! `core.quotePath=false`, `diff.indentHeuristic=false`, `diff.context`).
+
+use std::cmp::Ordering;
+use std::path::Path;
+
+use gix::ObjectId;
+use gix::objs::Find;
+use gix::objs::tree::{EntryKind, EntryRef};
+use gix_imara_diff::{Algorithm, Diff, InternedInput};
+use rayon::prelude::*;
+
+use super::graph::CommitGraph;
+use crate::error::GitError;
+
+/// Changes per parallel work item: neighbours in time, which share trees and blobs.
+const CHUNK: usize = 256;
+
+/// Bytes of decoded objects each thread keeps (trees and blobs of neighbouring commits).
+const OBJECT_CACHE: usize = 16 << 20;
+
+/// Bytes of delta bases each thread keeps (see `paths.rs`).
+const DELTA_CACHE: usize = 64 << 20;
+
+/// Bytes all threads' caches may hold together.
+const CACHE_BUDGET: usize = 160 << 20;
+
+/// git's `FIRST_FEW_BYTES`: a NUL byte among these makes a file binary.
+const FIRST_FEW_BYTES: usize = 8000;
+
+/// git's `core.bigFileThreshold` default: a larger blob is binary without being looked at.
+const BIG_FILE: usize = 512 << 20;
+
+/// Lines of context around each change (git's default `-U3`).
+const CONTEXT: u32 = 3;
+
+/// The patch id of every node in `nodes` (indexed by node; every other node gets `None`):
+/// what `git patch-id --stable` prints for the commit from
+/// `git -c diff.renames=false log --no-merges -p` (see the module documentation). `None` for
+/// a merge, a missing commit and a commit whose diff is empty (an empty commit). Runs on
+/// rayon's threads, newest commit first, each thread with its own repository handle; a
+/// commit, tree or blob that cannot be read is an error naming the commit.
+pub fn patch_ids(
+    repo: &gix::Repository,
+    graph: &CommitGraph,
+    nodes: &[u32],
+    path: &Path,
+) -> Result<Vec<Option<ObjectId>>, GitError> {
+    let n = graph.len();
+    let hash = repo.object_hash();
+    let changes = |i: usize| i < n && !graph.missing[i] && graph.dag.parents(i).len() <= 1;
+    let tree_of = |i: usize| Some(graph.trees[i]).filter(|t| !graph.missing[i] && !t.is_null());
+    let shared = repo.clone().into_sync();
+    let threads = rayon::current_num_threads().max(1);
+    let share = CACHE_BUDGET / threads;
+    let object_cache = (share / 5).clamp(1 << 20, OBJECT_CACHE);
+    let delta_cache = (share - object_cache).clamp(4 << 20, DELTA_CACHE);
+    let abbrev = auto_abbrev(repo);
+    let local = || {
+        let mut local = shared.to_thread_local();
+        local.object_cache_size(object_cache);
+        local.objects.set_pack_cache(move || {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(delta_cache))
+        });
+        local
+    };
+
+    let mut order: Vec<u32> = nodes.iter().copied().filter(|&i| changes(i as usize)).collect();
+    order.sort_unstable();
+    order.dedup();
+    order.sort_by_key(|&i| std::cmp::Reverse(graph.commit_time[i as usize]));
+    let done: Vec<Vec<(u32, Option<ObjectId>)>> = order
+        .par_chunks(CHUNK)
+        .map_init(
+            || Worker::new(local(), hash, abbrev),
+            |w, nodes| {
+                let mut done = Vec::with_capacity(nodes.len());
+                for &node in nodes {
+                    let i = node as usize;
+                    let corrupt = |reason: String| GitError::CorruptObject {
+                        path: path.to_owned(),
+                        id: graph.ids[i].to_string(),
+                        reason,
+                    };
+                    let parent = graph.dag.parents(i).first().and_then(|&p| tree_of(p as usize));
+                    let tree =
+                        tree_of(i).ok_or_else(|| corrupt("the commit's tree was not recorded".into()))?;
+                    let id = w.patch_id(parent.as_ref(), &tree).map_err(corrupt)?;
+                    done.push((node, id));
+                }
+                Ok(done)
+            },
+        )
+        .collect::<Result<_, GitError>>()?;
+    let mut out = vec![None; n];
+    for (node, id) in done.into_iter().flatten() {
+        out[node as usize] = id;
+    }
+    Ok(out)
+}
+
+/// Commits that make the same change as an older commit: `(carrier, original)` for every
+/// commit (the carrier) whose patch id in `ids` (indexed by node, as [`patch_ids`] returns
+/// them) another commit shares, paired with the oldest commit of that id by author time, then
+/// committer time, then commit id. The oldest commit is no carrier; every later copy is a
+/// carrier of it. Sorted by carrier.
+pub fn matches(graph: &CommitGraph, ids: &[Option<ObjectId>]) -> Vec<(u32, u32)> {
+    let mut by_id: Vec<(ObjectId, u32)> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| id.map(|id| (id, i as u32)))
+        .collect();
+    let age = |i: u32| {
+        let i = i as usize;
+        (graph.author_time[i], graph.commit_time[i], graph.ids[i])
+    };
+    by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| age(a.1).cmp(&age(b.1))));
+    let mut out = Vec::new();
+    for group in by_id.chunk_by(|a, b| a.0 == b.0) {
+        let original = group[0].1;
+        out.extend(group[1..].iter().map(|&(_, carrier)| (carrier, original)));
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The abbreviation length `git log -p` uses for the blob ids of its `index` lines where
+/// `core.abbrev` is unset (or `auto`): enough hex digits for about the square root of the
+/// number of packed objects, at least 7 (`find_unique_abbrev_r` in git's `object-name.c`),
+/// then more where another object shares the prefix. `None`: the full id (`core.abbrev=no`).
+fn auto_abbrev(repo: &gix::Repository) -> Option<usize> {
+    let hex = repo.object_hash().len_in_hex();
+    let config = repo.config_snapshot();
+    match config
+        .string("core.abbrev")
+        .map(|v| v.to_string().to_ascii_lowercase())
+    {
+        Some(v) if v == "no" || v == "false" || v == "off" => return None,
+        Some(v) => {
+            if let Ok(n) = v.parse::<usize>() {
+                return Some(n.clamp(4, hex));
+            }
+        }
+        None => {}
+    }
+    let count = repo.objects.packed_object_count().unwrap_or(0);
+    let bits = 64 - count.leading_zeros() as usize;
+    Some(bits.div_ceil(2).clamp(7, hex))
+}
+
+/// One side of a changed path: its kind and object id.
+#[derive(Clone, Copy)]
+struct Side {
+    kind: EntryKind,
+    id: ObjectId,
+}
+
+impl Side {
+    /// The mode `git log -p` prints (git's canonical modes).
+    fn mode(&self) -> u32 {
+        match self.kind {
+            EntryKind::Tree => 0o040000,
+            EntryKind::Blob => 0o100644,
+            EntryKind::BlobExecutable => 0o100755,
+            EntryKind::Link => 0o120000,
+            EntryKind::Commit => 0o160000,
+        }
+    }
+
+    /// `S_IFMT`: regular file, symlink or submodule. A file pair whose format differs is
+    /// shown as a deletion and an addition.
+    fn format(&self) -> u8 {
+        match self.kind {
+            EntryKind::Blob | EntryKind::BlobExecutable => 0,
+            EntryKind::Link => 1,
+            EntryKind::Commit => 2,
+            EntryKind::Tree => 3,
+        }
+    }
+}
+
+/// A path whose entry differs between the two trees (at least one side present).
+struct Change {
+    /// The end of its path in [`Worker::paths`].
+    end: usize,
+    old: Option<Side>,
+    new: Option<Side>,
+}
+
+/// One thread's work: its repository handle, buffers and the hasher.
+struct Worker {
+    repo: gix::Repository,
+    hash: gix::hash::Kind,
+    abbrev: Option<usize>,
+    spare: Vec<Vec<u8>>,
+    prefix: Vec<u8>,
+    /// The paths of `changes`, back to back.
+    paths: Vec<u8>,
+    changes: Vec<Change>,
+    old: Vec<u8>,
+    new: Vec<u8>,
+    line: Vec<u8>,
+    id: PatchId,
+}
+
+impl Worker {
+    fn new(repo: gix::Repository, hash: gix::hash::Kind, abbrev: Option<usize>) -> Self {
+        Worker {
+            repo,
+            hash,
+            abbrev,
+            spare: Vec::new(),
+            prefix: Vec::new(),
+            paths: Vec::new(),
+            changes: Vec::new(),
+            old: Vec::new(),
+            new: Vec::new(),
+            line: Vec::new(),
+            id: PatchId::new(hash),
+        }
+    }
+
+    /// The patch id of the change from tree `old` (`None`: the empty tree) to tree `new`.
+    fn patch_id(&mut self, old: Option<&ObjectId>, new: &ObjectId) -> Result<Option<ObjectId>, String> {
+        self.prefix.clear();
+        self.paths.clear();
+        self.changes.clear();
+        self.diff_trees(old, Some(new))?;
+        self.id.reset();
+        let changes = std::mem::take(&mut self.changes);
+        let mut start = 0;
+        let mut result = Ok(());
+        for c in &changes {
+            let path = self.paths[start..c.end].to_vec();
+            start = c.end;
+            result = match (c.old, c.new) {
+                (Some(o), Some(n)) if o.format() != n.format() => self
+                    .file_pair(&path, Some(o), None)
+                    .and_then(|()| self.file_pair(&path, None, Some(n))),
+                (o, n) => self.file_pair(&path, o, n),
+            };
+            if result.is_err() {
+                break;
+            }
+        }
+        self.changes = changes;
+        result?;
+        self.id.finish()
+    }
+
+    /// Reads blob (or symlink) `id` into `buf`, or writes a submodule's line.
+    fn read(&mut self, side: Option<Side>, into_new: bool) -> Result<(), String> {
+        let mut buf = std::mem::take(if into_new { &mut self.new } else { &mut self.old });
+        buf.clear();
+        let result = match side {
+            None => Ok(()),
+            Some(Side {
+                kind: EntryKind::Commit,
+                id,
+            }) => {
+                buf.extend_from_slice(format!("Subproject commit {id}\n").as_bytes());
+                Ok(())
+            }
+            Some(Side { id, .. }) => read_object(&self.repo, &id, gix::objs::Kind::Blob, &mut buf),
+        };
+        *(if into_new { &mut self.new } else { &mut self.old }) = buf;
+        result
+    }
+
+    /// The lines `git log -p` prints for one file pair (`builtin_diff` in git's `diff.c`), fed
+    /// to the hasher.
+    fn file_pair(&mut self, path: &[u8], old: Option<Side>, new: Option<Side>) -> Result<(), String> {
+        let a = quote_two(b"a/", path);
+        let b = quote_two(b"b/", path);
+        self.emit(&[b"diff --git ", &a, b" ", &b, b"\n"]);
+        match (old, new) {
+            (None, Some(n)) => self.emit(&[format!("new file mode {:06o}\n", n.mode()).as_bytes()]),
+            (Some(o), None) => self.emit(&[format!("deleted file mode {:06o}\n", o.mode()).as_bytes()]),
+            (Some(o), Some(n)) if o.mode() != n.mode() => {
+                self.emit(&[format!("old mode {:06o}\n", o.mode()).as_bytes()]);
+                self.emit(&[format!("new mode {:06o}\n", n.mode()).as_bytes()]);
+            }
+            _ => {}
+        }
+        let null = ObjectId::null(self.hash);
+        let (old_id, new_id) = (old.map_or(null, |s| s.id), new.map_or(null, |s| s.id));
+        if old_id == new_id {
+            // A mode change alone: its header only.
+            return Ok(());
+        }
+        self.read(old, false)?;
+        self.read(new, true)?;
+        let binary =
+            |d: &[u8]| d.len() > BIG_FILE || memchr::memchr(0, &d[..d.len().min(FIRST_FEW_BYTES)]).is_some();
+        if binary(&self.old) || binary(&self.new) {
+            // The `index` line matters for binary files only: their id is its blob ids.
+            let pre = self.abbreviate(&old_id);
+            let post = self.abbreviate(&new_id);
+            self.id.index(&pre, &post);
+            let lbl0: &[u8] = if old.is_some() { &a } else { b"/dev/null" };
+            let lbl1: &[u8] = if new.is_some() { &b } else { b"/dev/null" };
+            self.emit(&[b"Binary files ", lbl0, b" and ", lbl1, b" differ\n"]);
+            return Ok(());
+        }
+        let old_data = std::mem::take(&mut self.old);
+        let new_data = std::mem::take(&mut self.new);
+        self.text(
+            &old_data,
+            &new_data,
+            old.is_some().then_some(&a[..]),
+            new.is_some().then_some(&b[..]),
+        );
+        self.old = old_data;
+        self.new = new_data;
+        Ok(())
+    }
+
+    /// The hunks of a text diff, with their `---`/`+++` lines (none when nothing differs).
+    fn text(&mut self, old: &[u8], new: &[u8], a: Option<&[u8]>, b: Option<&[u8]>) {
+        let input = InternedInput::new(old, new);
+        let mut diff = Diff::compute(Algorithm::Myers, &input);
+        diff.postprocess_lines(&input);
+        let hunks: Vec<_> = diff.hunks().collect();
+        if hunks.is_empty() {
+            return;
+        }
+        let line = |t: gix_imara_diff::Token| input.interner[t];
+        let (before, after) = (&input.before, &input.after);
+        self.emit(&[b"--- ", a.unwrap_or(b"/dev/null"), b"\n"]);
+        self.emit(&[b"+++ ", b.unwrap_or(b"/dev/null"), b"\n"]);
+        let n_old = before.len() as u32;
+        let mut i = 0;
+        while i < hunks.len() {
+            // Changes at most 2 * CONTEXT lines apart share a hunk (`xdl_get_hunk`).
+            let mut j = i;
+            while j + 1 < hunks.len() && hunks[j + 1].before.start - hunks[j].before.end <= 2 * CONTEXT {
+                j += 1;
+            }
+            let (first, last) = (&hunks[i], &hunks[j]);
+            let lead = first.before.start.min(CONTEXT);
+            let trail = (n_old - last.before.end).min(CONTEXT);
+            let start = first.before.start - lead;
+            let end = last.before.end + trail;
+            let new_len = (last.after.end + trail) - (first.after.start - lead);
+            self.id.hunk(i64::from(end - start), i64::from(new_len));
+            let mut at = start;
+            for h in &hunks[i..=j] {
+                for k in at..h.before.start {
+                    self.emit(&[b" ", line(before[k as usize])]);
+                }
+                for k in h.before.clone() {
+                    self.emit(&[b"-", line(before[k as usize])]);
+                }
+                for k in h.after.clone() {
+                    self.emit(&[b"+", line(after[k as usize])]);
+                }
+                at = h.before.end;
+            }
+            for k in at..end {
+                self.emit(&[b" ", line(before[k as usize])]);
+            }
+            i = j + 1;
+        }
+    }
+
+    /// The id as `git log -p` abbreviates it in `index` lines.
+    fn abbreviate(&self, id: &ObjectId) -> String {
+        let Some(len) = self.abbrev else {
+            return id.to_string();
+        };
+        if !id.is_null() {
+            let candidate = gix::odb::store::prefix::disambiguate::Candidate::new(*id, len);
+            if let Ok(Ok(Some(prefix))) = candidate.map(|c| self.repo.objects.disambiguate_prefix(c)) {
+                return prefix.to_string();
+            }
+        }
+        id.to_hex_with_len(len).to_string()
+    }
+
+    /// Feeds the line made of `parts` to the hasher.
+    fn emit(&mut self, parts: &[&[u8]]) {
+        self.line.clear();
+        for p in parts {
+            self.line.extend_from_slice(p);
+        }
+        self.id.line(&self.line);
+    }
+
+    /// Every file in which tree `old` and tree `new` differ, in `git diff-tree` order.
+    fn diff_trees(&mut self, old: Option<&ObjectId>, new: Option<&ObjectId>) -> Result<(), String> {
+        if old == new {
+            return Ok(());
+        }
+        let a = self.load_tree(old)?;
+        let b = self.load_tree(new)?;
+        let result = self.walk(&a, &b);
+        self.spare.push(a);
+        self.spare.push(b);
+        result
+    }
+
+    fn load_tree(&mut self, id: Option<&ObjectId>) -> Result<Vec<u8>, String> {
+        let mut buf = self.spare.pop().unwrap_or_default();
+        buf.clear();
+        match id.filter(|id| !id.is_empty_tree()) {
+            None => Ok(buf),
+            Some(id) => read_object(&self.repo, id, gix::objs::Kind::Tree, &mut buf).map(|()| buf),
+        }
+    }
+
+    fn walk(&mut self, a: &[u8], b: &[u8]) -> Result<(), String> {
+        let mut ia = gix::objs::TreeRefIter::from_bytes(a, self.hash);
+        let mut ib = gix::objs::TreeRefIter::from_bytes(b, self.hash);
+        fn next<'a>(it: &mut gix::objs::TreeRefIter<'a>) -> Result<Option<EntryRef<'a>>, String> {
+            it.next().transpose().map_err(|e| format!("a tree: {e}"))
+        }
+        let (mut x, mut y) = (next(&mut ia)?, next(&mut ib)?);
+        loop {
+            let order = match (&x, &y) {
+                (None, None) => return Ok(()),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(x), Some(y)) => {
+                    gix::objs::tree::name_order(x.filename, x.mode.is_tree(), y.filename, y.mode.is_tree())
+                }
+            };
+            match order {
+                Ordering::Less => {
+                    self.one_side(x.as_ref().expect("ordered"), false)?;
+                    x = next(&mut ia)?;
+                }
+                Ordering::Greater => {
+                    self.one_side(y.as_ref().expect("ordered"), true)?;
+                    y = next(&mut ib)?;
+                }
+                Ordering::Equal => {
+                    let (o, n) = (x.as_ref().expect("equal"), y.as_ref().expect("equal"));
+                    if o.oid != n.oid || o.mode.kind() != n.mode.kind() {
+                        if n.mode.is_tree() {
+                            self.subtree(n.filename, Some(&o.oid.to_owned()), n.oid)?;
+                        } else {
+                            let side = |e: &EntryRef<'_>| Side {
+                                kind: e.mode.kind(),
+                                id: e.oid.to_owned(),
+                            };
+                            self.push(n.filename, Some(side(o)), Some(side(n)));
+                        }
+                    }
+                    x = next(&mut ia)?;
+                    y = next(&mut ib)?;
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, name: &[u8], old: Option<Side>, new: Option<Side>) {
+        self.paths.extend_from_slice(&self.prefix);
+        self.paths.extend_from_slice(name);
+        self.changes.push(Change {
+            end: self.paths.len(),
+            old,
+            new,
+        });
+    }
+
+    /// An entry present on one side only: itself, or every file below it.
+    fn one_side(&mut self, e: &EntryRef<'_>, is_new: bool) -> Result<(), String> {
+        if e.mode.is_tree() {
+            let id = e.oid.to_owned();
+            let len = self.prefix.len();
+            self.prefix.extend_from_slice(e.filename);
+            self.prefix.push(b'/');
+            let result = if is_new {
+                self.diff_trees(None, Some(&id))
+            } else {
+                self.diff_trees(Some(&id), None)
+            };
+            self.prefix.truncate(len);
+            result
+        } else {
+            let side = Side {
+                kind: e.mode.kind(),
+                id: e.oid.to_owned(),
+            };
+            if is_new {
+                self.push(e.filename, None, Some(side));
+            } else {
+                self.push(e.filename, Some(side), None);
+            }
+            Ok(())
+        }
+    }
+
+    fn subtree(&mut self, name: &[u8], old: Option<&ObjectId>, new: &gix::oid) -> Result<(), String> {
+        let len = self.prefix.len();
+        self.prefix.extend_from_slice(name);
+        self.prefix.push(b'/');
+        let new = new.to_owned();
+        let result = self.diff_trees(old, Some(&new));
+        self.prefix.truncate(len);
+        result
+    }
+}
+
+/// Reads object `id`, which must be of `kind`, into `buf`.
+fn read_object(
+    repo: &gix::Repository,
+    id: &ObjectId,
+    kind: gix::objs::Kind,
+    buf: &mut Vec<u8>,
+) -> Result<(), String> {
+    let failed = |e: &dyn std::fmt::Display| format!("{kind} {id}: {e}");
+    let found = repo.objects.try_find(id, buf).map_err(|e| failed(&e))?;
+    let Some(data) = found else {
+        return Err(format!("{kind} {id} is missing"));
+    };
+    if data.kind != kind {
+        return Err(format!("{id}: expected a {kind}, found a {}", data.kind));
+    }
+    let (at, len) = (data.data.as_ptr() as usize, data.data.len());
+    if at == buf.as_ptr() as usize && len <= buf.len() {
+        buf.truncate(len);
+    } else {
+        // The stores write into the start of the buffer; should one ever not, copy.
+        let mut other = Vec::new();
+        let found = repo.objects.try_find(id, &mut other).map_err(|e| failed(&e))?;
+        *buf = found.map(|d| d.data.to_vec()).unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// `quote_two(prefix, name)` of git's `diff.c`: `prefix` and `name` joined, C-quoted as a
+/// whole (`core.quotePath`'s default: control characters, `"`, `\` and every byte above
+/// 0x7f escaped) when `name` needs it.
+fn quote_two(prefix: &[u8], name: &[u8]) -> Vec<u8> {
+    let must = |c: u8| c < 0x20 || c == b'"' || c == b'\\' || c >= 0x7f;
+    let mut out = Vec::with_capacity(prefix.len() + name.len() + 2);
+    if !name.iter().any(|&c| must(c)) && !prefix.iter().any(|&c| must(c)) {
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(name);
+        return out;
+    }
+    out.push(b'"');
+    for &c in prefix.iter().chain(name) {
+        if !must(c) {
+            out.push(c);
+            continue;
+        }
+        out.push(b'\\');
+        match c {
+            7 => out.push(b'a'),
+            8 => out.push(b'b'),
+            9 => out.push(b't'),
+            10 => out.push(b'n'),
+            11 => out.push(b'v'),
+            12 => out.push(b'f'),
+            13 => out.push(b'r'),
+            b'"' => out.push(b'"'),
+            b'\\' => out.push(b'\\'),
+            _ => out.extend_from_slice(&[b'0' + (c >> 6), b'0' + ((c >> 3) & 7), b'0' + (c & 7)]),
+        }
+    }
+    out.push(b'"');
+    out
+}
+
+/// git's whitespace (`isspace` of its `ctype.c`): space, tab, line feed, carriage return.
+fn is_git_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// `get_one_patchid` of git's `builtin/patch-id.c` in `--stable` mode, for one commit,
+/// fed line by line. Lines are taken as C strings (up to a NUL byte), as git reads them.
+struct PatchId {
+    kind: gix::hash::Kind,
+    ctx: gix::hash::Hasher,
+    /// The sum of the flushed file hashes (`result` in git).
+    result: [u8; 64],
+    /// Bytes hashed so far; no id when nothing was.
+    len: usize,
+    before: i64,
+    after: i64,
+    binary: bool,
+    pre: Vec<u8>,
+    post: Vec<u8>,
+    /// git stops reading the patch at a line it cannot place; what follows would be another
+    /// (commit-less) patch, ignored here.
+    stopped: bool,
+    /// A line being hashed with its whitespace removed.
+    squeezed: Vec<u8>,
+    /// A hash that could not be finished (a SHA-1 collision attack).
+    error: Option<String>,
+}
+
+impl PatchId {
+    fn new(kind: gix::hash::Kind) -> Self {
+        PatchId {
+            kind,
+            ctx: gix::hash::hasher(kind),
+            result: [0; 64],
+            len: 0,
+            before: -1,
+            after: -1,
+            binary: false,
+            pre: Vec::new(),
+            post: Vec::new(),
+            stopped: false,
+            squeezed: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.ctx = gix::hash::hasher(self.kind);
+        self.result = [0; 64];
+        self.len = 0;
+        self.before = -1;
+        self.after = -1;
+        self.binary = false;
+        self.stopped = false;
+        self.error = None;
+    }
+
+    /// `flush_one_hunk`: the hash so far added to the result, bytewise with carry.
+    fn flush(&mut self) {
+        let ctx = std::mem::replace(&mut self.ctx, gix::hash::hasher(self.kind));
+        match ctx.try_finalize() {
+            Ok(hash) => {
+                let mut carry = 0u16;
+                for (r, h) in self.result.iter_mut().zip(hash.as_bytes()) {
+                    carry += u16::from(*r) + u16::from(*h);
+                    *r = carry as u8;
+                    carry >>= 8;
+                }
+            }
+            // A SHA-1 collision attack in a diff: git dies, and so does this commit's id.
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// The id of the commit: `None` when nothing was hashed.
+    fn finish(&mut self) -> Result<Option<ObjectId>, String> {
+        self.flush();
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        Ok((self.len > 0).then(|| ObjectId::from_bytes_or_panic(&self.result[..self.kind.len_in_bytes()])))
+    }
+
+    /// An `index <pre>..<post>` line: only its two (abbreviated) ids are kept, for a binary
+    /// file. git reads them in a file's header only, where this line always is.
+    fn index(&mut self, pre: &str, post: &str) {
+        if !self.stopped && self.len > 0 && self.before == -1 && !self.binary {
+            self.pre.clear();
+            self.pre.extend_from_slice(pre.as_bytes());
+            self.post.clear();
+            self.post.extend_from_slice(post.as_bytes());
+        }
+    }
+
+    /// A hunk header `@@ -x,before +y,after @@`: git reads only its counts.
+    fn hunk(&mut self, before: i64, after: i64) {
+        if !self.stopped && !self.binary && self.before == 0 && self.after == 0 {
+            self.before = before;
+            self.after = after;
+        } else {
+            // Anywhere else (never, for the lines generated here) git takes it as a line.
+            self.line(format!("@@ -1,{before} +1,{after} @@\n").as_bytes());
+        }
+    }
+
+    /// One line of `git log -p` output (without hunk headers and `index` lines).
+    fn line(&mut self, line: &[u8]) {
+        if self.stopped {
+            return;
+        }
+        let line = &line[..memchr::memchr(0, line).unwrap_or(line.len())];
+        if line.starts_with(b"\\ ") && line.len() > 12 {
+            return;
+        }
+        if self.len == 0 && !line.starts_with(b"diff ") {
+            return;
+        }
+        if self.before == -1 {
+            if line.starts_with(b"GIT binary patch") || line.starts_with(b"Binary files") {
+                self.binary = true;
+                self.before = 0;
+                self.ctx.update(&self.pre);
+                self.ctx.update(&self.post);
+                self.flush();
+                return;
+            } else if line.starts_with(b"index ") {
+                return;
+            } else if line.starts_with(b"--- ") {
+                self.before = 1;
+                self.after = 1;
+            } else if !line.first().is_some_and(u8::is_ascii_alphabetic) {
+                self.stopped = true;
+                return;
+            }
+        }
+        if self.binary {
+            if line.starts_with(b"diff ") {
+                self.binary = false;
+                self.before = -1;
+            }
+            return;
+        }
+        if self.before == 0 && self.after == 0 {
+            // A hunk header here comes through `hunk`; anything else but a `diff` line ends
+            // git's patch.
+            if !line.starts_with(b"diff ") {
+                self.stopped = true;
+                return;
+            }
+            self.flush();
+            self.before = -1;
+            self.after = -1;
+        }
+        match line.first() {
+            Some(b'-') => self.before -= 1,
+            Some(b'+') => self.after -= 1,
+            Some(b' ') => {
+                self.before -= 1;
+                self.after -= 1;
+            }
+            _ => {}
+        }
+        self.squeezed.clear();
+        self.squeezed
+            .extend(line.iter().copied().filter(|&c| !is_git_space(c)));
+        self.len += self.squeezed.len();
+        self.ctx.update(&self.squeezed);
+    }
+}
+
+/// Opens the repository at `path`, loads the history reachable from HEAD and every
+/// reference (like `git log --all`), and computes the patch id of its newest `max` non-merge
+/// commits (all with `None`). Returns (commit, patch id) in hex, for the commits with an id.
+/// For the benchmark (`benches/patch_id.rs`).
+#[doc(hidden)]
+pub fn list_patch_ids(path: &Path, max: Option<usize>) -> Result<Vec<(String, String)>, GitError> {
+    let (repo, graph) = load_all(path)?;
+    let mut nodes = newest_changes(&graph);
+    if let Some(max) = max {
+        nodes.truncate(max);
+    }
+    let ids = patch_ids(&repo, &graph, &nodes, path)?;
+    Ok(ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| id.map(|id| (graph.ids[i].to_string(), id.to_string())))
+        .collect())
+}
+
+/// The non-merge, non-missing nodes, newest first by committer time (as `git log` lists
+/// them, up to ties).
+#[doc(hidden)]
+pub fn newest_changes(graph: &CommitGraph) -> Vec<u32> {
+    let mut nodes: Vec<u32> = (0..graph.len())
+        .filter(|&i| !graph.missing[i] && graph.dag.parents(i).len() <= 1)
+        .map(|i| i as u32)
+        .collect();
+    nodes.sort_by_key(|&i| std::cmp::Reverse(graph.commit_time[i as usize]));
+    nodes
+}
+
+/// The repository at `path` and the history reachable from HEAD and every reference.
+fn load_all(path: &Path) -> Result<(gix::Repository, CommitGraph), GitError> {
+    let repo = super::open(path)?;
+    let read = |e: &dyn std::fmt::Display| GitError::Read {
+        path: path.to_owned(),
+        what: "listing references",
+        reason: e.to_string(),
+    };
+    let mut tips: Vec<ObjectId> = repo.head_id().ok().map(|id| id.detach()).into_iter().collect();
+    let refs = repo.references().map_err(|e| read(&e))?;
+    for r in refs.all().map_err(|e| read(&e))? {
+        let mut r = r.map_err(|e| read(&e))?;
+        let Ok(id) = r.peel_to_id() else { continue };
+        if repo
+            .find_header(id)
+            .is_ok_and(|h| h.kind() == gix::objs::Kind::Commit)
+        {
+            tips.push(id.detach());
+        }
+    }
+    tips.sort_unstable();
+    tips.dedup();
+    let graph = super::graph::load(&repo, &tips, path, &indicatif::ProgressBar::hidden())?;
+    Ok((repo, graph))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+    use std::io::Write;
+    use std::path::PathBuf;
+    use std::process::{Command, Stdio};
+
+    fn git(dir: &Path) -> Command {
+        let mut c = Command::new("git");
+        c.current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Dev")
+            .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+            .env("GIT_COMMITTER_NAME", "Dev")
+            .env("GIT_COMMITTER_EMAIL", "dev@example.com");
+        c
+    }
+
+    fn run(dir: &Path, args: &[&str]) -> Vec<u8> {
+        let out = git(dir)
+            .args(args)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("spawn git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
+    fn text(dir: &Path, args: &[&str]) -> String {
+        String::from_utf8(run(dir, args)).unwrap().trim().to_owned()
+    }
+
+    fn new_repo() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("repo");
+        std::fs::create_dir(&dir).unwrap();
+        run(&dir, &["init", "-q", "-b", "main"]);
+        (tmp, dir)
+    }
+
+    fn write(dir: &Path, file: &str, content: impl AsRef<[u8]>) {
+        let p = dir.join(file);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+
+    fn chmod(dir: &Path, file: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    /// Commits everything with author and committer time `t`; returns the commit id.
+    fn commit_at(dir: &Path, msg: &str, t: i64) -> String {
+        run(dir, &["add", "-A"]);
+        commit_index(dir, msg, t)
+    }
+
+    /// Commits the index as it is.
+    fn commit_index(dir: &Path, msg: &str, t: i64) -> String {
+        let date = format!("{t} +0000");
+        let out = git(dir)
+            .args(["commit", "-q", "--allow-empty", "--no-verify", "-m", msg])
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        text(dir, &["rev-parse", "HEAD"])
+    }
+
+    /// The oracle: commit → patch id, from
+    /// `git -c diff.renames=false log --all --no-merges -p --format='commit %H' | git patch-id --stable`.
+    fn oracle(dir: &Path) -> HashMap<ObjectId, ObjectId> {
+        let log = run(
+            dir,
+            &[
+                "-c",
+                "diff.renames=false",
+                "log",
+                "--all",
+                "--no-merges",
+                "-p",
+                "--format=commit %H",
+            ],
+        );
+        let mut child = git(dir)
+            .args(["patch-id", "--stable"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&log).unwrap());
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let (id, commit) = l.split_once(' ').unwrap();
+                (
+                    ObjectId::from_hex(commit.as_bytes()).unwrap(),
+                    ObjectId::from_hex(id.as_bytes()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// Ours for every commit (indexed by node), with the graph.
+    fn ours(dir: &Path) -> (CommitGraph, Vec<Option<ObjectId>>) {
+        let (repo, graph) = load_all(dir).unwrap();
+        let nodes = newest_changes(&graph);
+        let ids = patch_ids(&repo, &graph, &nodes, dir).unwrap();
+        (graph, ids)
+    }
+
+    /// Compares every commit with the oracle; returns the number of commits with an id.
+    fn check(dir: &Path) -> usize {
+        let want = oracle(dir);
+        let (graph, got) = ours(dir);
+        let mut with = 0;
+        for (i, id) in graph.ids.iter().enumerate() {
+            if graph.dag.parents(i).len() > 1 {
+                assert_eq!(got[i], None, "merge {id}");
+                continue;
+            }
+            let subject = text(dir, &["log", "-1", "--format=%s", &id.to_string()]);
+            assert_eq!(got[i], want.get(id).copied(), "commit {id} ({subject})");
+            with += usize::from(got[i].is_some());
+        }
+        assert_eq!(with, want.len());
+        with
+    }
+
+    fn lines(n: usize, tag: &str) -> String {
+        (0..n).map(|i| format!("{tag} line {i}\n")).collect()
+    }
+
+    #[test]
+    fn matches_git_patch_id() {
+        let (_tmp, d) = new_repo();
+        let d = d.as_path();
+        let mut t = 1_700_000_000;
+        let mut tick = || {
+            t += 60;
+            t
+        };
+        let code = "int main(void)\n{\n\tint x = 1;\n\tif (x) {\n\t\treturn 1;\n\t}\n\treturn 0;\n}\n";
+        write(d, "a.txt", lines(40, "a"));
+        write(d, "src/main.c", code);
+        write(d, "bin.dat", b"\x00\x01binary\x00data");
+        write(d, "script.sh", "#!/bin/sh\necho hi\n");
+        write(d, "empty", "");
+        write(d, "name with spaces.txt", "spaces\n");
+        write(d, "caf\u{e9}/\u{fc}ber \"q\"\\.txt", "quoted\n");
+        write(d, "tab\there", "tab\n");
+        commit_at(d, "root", tick());
+
+        // Whitespace only: indentation and trailing blanks.
+        write(
+            d,
+            "src/main.c",
+            code.replace("\tint x", "    int x")
+                .replace("return 0;", "return 0;  "),
+        );
+        commit_at(d, "whitespace only", tick());
+        // Additions, deletions and several hunks in one file, and two files.
+        let mut a: Vec<String> = lines(40, "a").lines().map(str::to_owned).collect();
+        a.insert(2, "inserted near the top".into());
+        a.remove(20);
+        a[35] = "changed near the end".into();
+        write(d, "a.txt", a.join("\n") + "\n");
+        write(d, "script.sh", "#!/bin/sh\necho hello\necho again\n");
+        commit_at(d, "three hunks and a second file", tick());
+        // Binary: modified, then followed by a text file; added; deleted.
+        write(d, "bin.dat", b"\x00\x02binary\x00other");
+        write(d, "bin2.dat", b"new\x00binary");
+        write(d, "c.txt", "after a binary file\n");
+        commit_at(d, "binary changes", tick());
+        std::fs::remove_file(d.join("bin2.dat")).unwrap();
+        commit_at(d, "binary deleted", tick());
+        // A NUL byte after git's first 8000 bytes: still text.
+        let mut late = "x\n".repeat(5000).into_bytes();
+        late.extend_from_slice(b"nul\x00here\nend\n");
+        write(d, "late-nul.txt", &late);
+        commit_at(d, "late NUL", tick());
+        // Mode changes: alone, then with content, then alone before another file.
+        chmod(d, "script.sh", 0o755);
+        commit_at(d, "mode only", tick());
+        write(d, "script.sh", "#!/bin/sh\necho bye\n");
+        chmod(d, "script.sh", 0o644);
+        commit_at(d, "mode and content", tick());
+        chmod(d, "a.txt", 0o755);
+        write(d, "z.txt", "last\n");
+        commit_at(d, "mode only, then a file", tick());
+        // Empty files: added before another file, deleted.
+        write(d, "b-empty", "");
+        write(d, "b.txt", "b\n");
+        commit_at(d, "empty new file", tick());
+        std::fs::remove_file(d.join("empty")).unwrap();
+        commit_at(d, "empty file deleted", tick());
+        commit_at(d, "empty commit", tick());
+        // Missing newline at the end, CRLF lines.
+        write(d, "c.txt", "after a binary file\nno newline");
+        write(d, "crlf.txt", "one\r\ntwo\r\n");
+        commit_at(d, "no newline, CRLF", tick());
+        write(d, "c.txt", "after a binary file\nno newline\n");
+        write(d, "crlf.txt", "one\r\n2\r\n");
+        commit_at(d, "newline added", tick());
+        // Symlink, a file becoming a symlink, a file becoming a directory.
+        std::os::unix::fs::symlink("a.txt", d.join("link")).unwrap();
+        commit_at(d, "symlink", tick());
+        std::fs::remove_file(d.join("z.txt")).unwrap();
+        std::os::unix::fs::symlink("b.txt", d.join("z.txt")).unwrap();
+        commit_at(d, "file becomes a symlink", tick());
+        std::fs::remove_file(d.join("b.txt")).unwrap();
+        write(d, "b.txt/inner", "inside\n");
+        commit_at(d, "file becomes a directory", tick());
+        // Submodule (gitlink) added and updated.
+        let root = text(d, &["rev-list", "--max-parents=0", "HEAD"]);
+        run(
+            d,
+            &[
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                &format!("160000,{root},vendor/sub"),
+            ],
+        );
+        commit_index(d, "gitlink", tick());
+        let head = text(d, &["rev-parse", "HEAD"]);
+        run(
+            d,
+            &[
+                "update-index",
+                "--cacheinfo",
+                &format!("160000,{head},vendor/sub"),
+            ],
+        );
+        commit_index(d, "gitlink update", tick());
+        // Renames are a deletion and an addition.
+        run(d, &["mv", "a.txt", "renamed.txt"]);
+        commit_at(d, "rename", tick());
+        // A file whose lines slide: a repeated block inserted (indent heuristic).
+        let body = "def f():\n    a = 1\n\n    return a\n\ndef g():\n    return 2\n";
+        write(d, "slide.py", body);
+        commit_at(d, "python", tick());
+        write(
+            d,
+            "slide.py",
+            body.replace("\ndef g", "\ndef h():\n    return 3\n\ndef g"),
+        );
+        commit_at(d, "slider", tick());
+
+        // A release branch from the root, where main's change lands at other line numbers.
+        let fix_base = text(d, &["rev-parse", "HEAD"]);
+        let mut big: Vec<String> = lines(30, "f").lines().map(str::to_owned).collect();
+        write(d, "fix.txt", big.join("\n") + "\n");
+        commit_at(d, "fix.txt", tick());
+        big[15] = "the fix".into();
+        write(d, "fix.txt", big.join("\n") + "\n");
+        let fix = commit_at(d, "the fix", tick());
+        run(d, &["checkout", "-q", "-b", "release", &fix_base]);
+        let mut old = big.clone();
+        old[15] = "f line 15".into();
+        old.splice(0..0, ["release 1".to_owned(), "release 2".into()]);
+        write(d, "fix.txt", old.join("\n") + "\n");
+        commit_at(d, "release-only lines", tick());
+        run(d, &["cherry-pick", &fix]);
+        let picked = text(d, &["rev-parse", "HEAD"]);
+        run(d, &["checkout", "-q", "main"]);
+        run(d, &["merge", "-q", "-s", "ours", "--no-edit", "release"]);
+
+        assert_eq!(check(d), 25);
+        // With packed objects and a longer abbreviation, binary files hash other ids.
+        run(d, &["gc", "-q"]);
+        run(d, &["config", "core.abbrev", "11"]);
+        assert_eq!(check(d), 25);
+
+        let (graph, ids) = ours(d);
+        let node = |hex: &str| graph.node(&ObjectId::from_hex(hex.as_bytes()).unwrap()).unwrap();
+        let (fix, picked) = (node(&fix), node(&picked));
+        assert_eq!(ids[fix as usize], ids[picked as usize]);
+        assert_eq!(matches(&graph, &ids), vec![(picked, fix)]);
+    }
+
+    /// Lines that repeat, slide and differ in whitespace only.
+    const LINES: [&str; 12] = [
+        "",
+        "x",
+        "    x",
+        "\ty",
+        "{",
+        "}",
+        "def f():",
+        "    return 1",
+        "a b",
+        "a  b",
+        "  ",
+        "end",
+    ];
+
+    /// One edit of a file's lines: operation, position, line or length.
+    type Edit = (u8, usize, usize);
+
+    fn apply(lines: &mut Vec<&'static str>, (op, at, what): Edit) {
+        let at = if lines.is_empty() {
+            0
+        } else {
+            at % (lines.len() + 1)
+        };
+        match op % 4 {
+            0 => lines.insert(at, LINES[what % LINES.len()]),
+            1 if at < lines.len() => {
+                lines.remove(at);
+            }
+            2 if at < lines.len() => lines[at] = LINES[what % LINES.len()],
+            // A copy of a block elsewhere: sliders for the indent heuristic.
+            _ => {
+                let from = what % (lines.len() + 1);
+                let block: Vec<_> = lines[from..(from + 4).min(lines.len())].to_vec();
+                lines.splice(at..at, block);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+        #[test]
+        fn random_edits_match_git(
+            start in proptest::collection::vec(0..LINES.len(), 0..40),
+            commits in proptest::collection::vec(
+                (proptest::collection::vec((any::<u8>(), 0..64usize, 0..64usize), 1..6), any::<bool>()),
+                1..8,
+            ),
+        ) {
+            let (_tmp, d) = new_repo();
+            let mut files: [Vec<&'static str>; 2] = [start.iter().map(|&i| LINES[i]).collect(), vec!["g"]];
+            let mut s = String::new();
+            let blob = |lines: &[&str], eol: bool| {
+                let mut body = lines.join("\n");
+                if eol && !lines.is_empty() {
+                    body.push('\n');
+                }
+                format!("data {}\n{body}\n", body.len())
+            };
+            for (i, (edits, second)) in std::iter::once((Vec::new(), true)).chain(commits).enumerate() {
+                for (k, e) in edits.iter().enumerate() {
+                    let f = usize::from(second && k % 2 == 1);
+                    apply(&mut files[f], *e);
+                }
+                s += &format!(
+                    "commit refs/heads/main\nmark :{}\ncommitter Dev <dev@example.com> {} +0000\ndata 2\nc\n",
+                    i + 1,
+                    1_700_000_000 + i
+                );
+                if i > 0 {
+                    s += &format!("from :{i}\n");
+                }
+                s += &format!("M 100644 inline f.py\n{}", blob(&files[0], true));
+                // The second file sometimes ends without a newline.
+                s += &format!("M 100644 inline g.txt\n{}", blob(&files[1], i % 3 != 2));
+            }
+            let mut child = git(&d)
+                .args(["fast-import", "--quiet"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap();
+            child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+            prop_assert!(child.wait().unwrap().success(), "fast-import failed on\n{}", s);
+            check(&d);
+        }
+    }
+}
