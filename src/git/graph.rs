@@ -498,6 +498,39 @@ fn walk_parallel(
     Ok(g)
 }
 
+/// HEAD and every reference that peels to a commit: where `git log --all` starts.
+fn all_tips(repo: &gix::Repository, path: &Path) -> Result<Vec<ObjectId>, GitError> {
+    let read = |e: &dyn std::fmt::Display| GitError::Read {
+        path: path.to_owned(),
+        what: "listing references",
+        reason: e.to_string(),
+    };
+    let mut tips: Vec<ObjectId> = repo.head_id().ok().map(|id| id.detach()).into_iter().collect();
+    let refs = repo.references().map_err(|e| read(&e))?;
+    for r in refs.all().map_err(|e| read(&e))? {
+        let mut r = r.map_err(|e| read(&e))?;
+        let Ok(id) = r.peel_to_id() else { continue };
+        if repo
+            .find_header(id)
+            .is_ok_and(|h| h.kind() == gix::objs::Kind::Commit)
+        {
+            tips.push(id.detach());
+        }
+    }
+    tips.sort_unstable();
+    tips.dedup();
+    Ok(tips)
+}
+
+/// The repository at `path` and the history reachable from HEAD and every reference (what
+/// `git log --all` walks), for the benchmarks of what runs on a whole history.
+pub(super) fn load_all(path: &Path) -> Result<(gix::Repository, CommitGraph), GitError> {
+    let repo = super::open(path)?;
+    let tips = all_tips(&repo, path)?;
+    let graph = load(&repo, &tips, path, &ProgressBar::hidden())?;
+    Ok((repo, graph))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ mod lines;
 pub mod patch_id;
 pub mod paths;
 pub mod tags;
+mod tree_diff;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,27 +1,22 @@
 //! The paths each change touches: a commit's tree diffed against its only parent's.
 //!
-//! Only tree objects are read, never blobs: two entries with the same id are the same, so
-//! identical subtrees are skipped without being opened. The diff is a merge-walk of two
-//! entry lists in git's tree order (a directory sorts as if its name ended in `/`), which is
-//! also the byte order of the full paths it produces. There is no rename detection: a
-//! rename is a deletion and an addition. Merge commits carry no paths of their own.
+//! Only tree objects are read, never blobs ([`super::tree_diff`]): identical subtrees are
+//! skipped without being opened, and the paths come out in git's order, which is also their
+//! byte order. There is no rename detection: a rename is a deletion and an addition. Merge
+//! commits carry no paths of their own.
 //!
-//! Work is split in two parallel passes: first every needed commit's root tree id (from the
-//! commit-graph file where it covers the commit, else from the commit object), then the
-//! diffs, newest commit first, each thread with its own repository handle and caches working
-//! through runs of commits that are neighbours in time and so share most trees and their
-//! delta bases.
+//! The diffs run newest commit first, each thread with its own repository handle and caches
+//! working through runs of commits that are neighbours in time and so share most trees and
+//! their delta bases. The root tree ids come from loading the graph.
 
-use std::cmp::Ordering;
 use std::path::Path;
 
 use gix::ObjectId;
-use gix::objs::Find;
-use gix::objs::tree::EntryRef;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use super::graph::CommitGraph;
+use super::tree_diff::{TreeDiff, thread_handles};
 use crate::error::GitError;
 
 /// Changes per parallel work item (neighbours in time, see [`per_commit`]). Between 128 and
@@ -31,24 +26,6 @@ const CHUNK: usize = 512;
 /// Bytes of decoded objects each thread keeps: the trees of the last few commits, so that a
 /// tree read as a commit's new side is found again as its child's old side.
 const OBJECT_CACHE: usize = 8 << 20;
-
-/// Bytes of delta bases each thread keeps at most. Trees are stored as deltas against each
-/// other; gix's default (a 64-slot list) made the diffs 30% slower on git/git than a
-/// memory-capped map of this size, which is git's own `core.deltaBaseCacheLimit` default
-/// (96 MiB) scaled down: 32 to 256 MiB measured the same.
-const DELTA_CACHE: usize = 64 << 20;
-
-/// Bytes all threads' caches may hold together, so that memory does not grow with the
-/// number of cores: each thread gets its share, between 4 MiB and the sizes above.
-const CACHE_BUDGET: usize = 160 << 20;
-
-/// The object and delta-base cache sizes of one of `threads` threads.
-fn cache_sizes(threads: usize) -> (usize, usize) {
-    let share = CACHE_BUDGET / threads.max(1);
-    let object = (share / 9).clamp(1 << 20, OBJECT_CACHE);
-    let delta = (share - object).clamp(4 << 20, DELTA_CACHE);
-    (object, delta)
-}
 
 /// For every loaded, non-missing commit with at most one parent, calls `classify(node, paths)`
 /// with the full paths (repository-root relative, `/`-separated, raw bytes, sorted bytewise
@@ -75,21 +52,11 @@ where
     F: Fn(u32, &[&[u8]]) -> T + Sync,
 {
     let n = graph.len();
-    let hash = repo.object_hash();
     let changes = |i: usize| !graph.missing[i] && graph.dag.parents(i).len() <= 1;
     // Root trees were recorded while loading the graph (from the commit objects or the
     // commit-graph file); a missing parent has none, and its child is diffed as a root.
     let tree_of = |i: usize| Some(graph.trees[i]).filter(|t| !graph.missing[i] && !t.is_null());
-    let shared = repo.clone().into_sync();
-    let (object_cache, delta_cache) = cache_sizes(rayon::current_num_threads());
-    let local = || {
-        let mut local = shared.to_thread_local();
-        local.object_cache_size(object_cache);
-        local.objects.set_pack_cache(move || {
-            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(delta_cache))
-        });
-        local
-    };
+    let local = thread_handles(repo, OBJECT_CACHE);
 
     // Newest first, as `git log` goes: neighbours in time share most of their trees, so a
     // thread working through a run of them finds the trees, and their delta bases, cached.
@@ -98,7 +65,7 @@ where
     let done: Vec<Vec<(u32, T)>> = order
         .par_chunks(CHUNK)
         .map_init(
-            || Differ::new(local(), hash),
+            || Differ::new(local()),
             |d, nodes| {
                 let mut done = Vec::with_capacity(nodes.len());
                 for &node in nodes {
@@ -131,14 +98,9 @@ where
     Ok(out)
 }
 
-/// One thread's tree differ: its repository handle, spare buffers and the paths found.
+/// One thread's tree differ and the paths it found.
 struct Differ {
-    repo: gix::Repository,
-    hash: gix::hash::Kind,
-    /// Object buffers not in use (one pair per directory level being compared).
-    spare: Vec<Vec<u8>>,
-    /// The directory being compared, with a trailing `/` unless at the root.
-    prefix: Vec<u8>,
+    tree: TreeDiff,
     /// The paths found, back to back.
     bytes: Vec<u8>,
     /// The end of each path in `bytes`.
@@ -146,21 +108,27 @@ struct Differ {
 }
 
 impl Differ {
-    fn new(repo: gix::Repository, hash: gix::hash::Kind) -> Self {
+    fn new(repo: gix::Repository) -> Self {
         Differ {
-            repo,
-            hash,
-            spare: Vec::new(),
-            prefix: Vec::new(),
+            tree: TreeDiff::new(repo),
             bytes: Vec::new(),
             ends: Vec::new(),
         }
     }
 
     fn clear(&mut self) {
-        self.prefix.clear();
         self.bytes.clear();
         self.ends.clear();
+    }
+
+    /// Every path in which tree `old` and tree `new` differ (`None`: the empty tree).
+    fn diff(&mut self, old: Option<&ObjectId>, new: Option<&ObjectId>) -> Result<(), String> {
+        let (bytes, ends) = (&mut self.bytes, &mut self.ends);
+        self.tree.diff(old, new, &mut |dir, name, _, _| {
+            bytes.extend_from_slice(dir);
+            bytes.extend_from_slice(name);
+            ends.push(bytes.len());
+        })
     }
 
     /// The paths found since [`Differ::clear`], sorted bytewise and each once.
@@ -178,148 +146,6 @@ impl Differ {
         }
         out
     }
-
-    /// The tree object `id` in a spare buffer (empty for `None` and the empty tree).
-    fn load(&mut self, id: Option<&ObjectId>) -> Result<Vec<u8>, String> {
-        let mut buf = self.spare.pop().unwrap_or_default();
-        buf.clear();
-        let Some(id) = id.filter(|id| !id.is_empty_tree()) else {
-            return Ok(buf);
-        };
-        let found = self
-            .repo
-            .objects
-            .try_find(id, &mut buf)
-            .map_err(|e| format!("tree {id}: {e}"))?;
-        let Some(data) = found else {
-            return Err(format!("tree {id} is missing"));
-        };
-        if data.kind != gix::objs::Kind::Tree {
-            return Err(format!("{id}: expected a tree, found a {}", data.kind));
-        }
-        let (at, len) = (data.data.as_ptr() as usize, data.data.len());
-        if at == buf.as_ptr() as usize && len <= buf.len() {
-            buf.truncate(len);
-        } else {
-            // The stores write into the start of the buffer; should one ever not, copy.
-            let mut other = Vec::new();
-            let found = self
-                .repo
-                .objects
-                .try_find(id, &mut other)
-                .map_err(|e| format!("tree {id}: {e}"))?;
-            buf = found.map(|d| d.data.to_vec()).unwrap_or_default();
-        }
-        Ok(buf)
-    }
-
-    fn emit(&mut self, name: &[u8]) {
-        self.bytes.extend_from_slice(&self.prefix);
-        self.bytes.extend_from_slice(name);
-        self.ends.push(self.bytes.len());
-    }
-
-    /// Every path in which tree `old` and tree `new` differ (`None`: the empty tree).
-    fn diff(&mut self, old: Option<&ObjectId>, new: Option<&ObjectId>) -> Result<(), String> {
-        if old == new {
-            return Ok(());
-        }
-        let a = self.load(old)?;
-        let b = self.load(new)?;
-        let result = self.walk(&a, &b);
-        self.spare.push(a);
-        self.spare.push(b);
-        result
-    }
-
-    fn walk(&mut self, a: &[u8], b: &[u8]) -> Result<(), String> {
-        let mut ia = gix::objs::TreeRefIter::from_bytes(a, self.hash);
-        let mut ib = gix::objs::TreeRefIter::from_bytes(b, self.hash);
-        fn next<'a>(it: &mut gix::objs::TreeRefIter<'a>) -> Result<Option<EntryRef<'a>>, String> {
-            it.next().transpose().map_err(|e| format!("a tree: {e}"))
-        }
-        let (mut x, mut y) = (next(&mut ia)?, next(&mut ib)?);
-        loop {
-            let order = match (&x, &y) {
-                (None, None) => return Ok(()),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(x), Some(y)) => {
-                    gix::objs::tree::name_order(x.filename, x.mode.is_tree(), y.filename, y.mode.is_tree())
-                }
-            };
-            match order {
-                Ordering::Less => {
-                    self.side(x.as_ref().expect("ordered"))?;
-                    x = next(&mut ia)?;
-                }
-                Ordering::Greater => {
-                    self.side(y.as_ref().expect("ordered"))?;
-                    y = next(&mut ib)?;
-                }
-                Ordering::Equal => {
-                    let (old, new) = (x.as_ref().expect("equal"), y.as_ref().expect("equal"));
-                    if old.oid != new.oid || old.mode.kind() != new.mode.kind() {
-                        if new.mode.is_tree() {
-                            self.subtree(new.filename, Some(&old.oid.to_owned()), new.oid)?;
-                        } else {
-                            self.emit(new.filename);
-                        }
-                    }
-                    x = next(&mut ia)?;
-                    y = next(&mut ib)?;
-                }
-            }
-        }
-    }
-
-    /// An entry present on one side only: itself, or every file below it.
-    fn side(&mut self, e: &EntryRef<'_>) -> Result<(), String> {
-        if e.mode.is_tree() {
-            self.subtree(e.filename, None, e.oid)
-        } else {
-            self.emit(e.filename);
-            Ok(())
-        }
-    }
-
-    fn subtree(&mut self, name: &[u8], old: Option<&ObjectId>, new: &gix::oid) -> Result<(), String> {
-        let len = self.prefix.len();
-        self.prefix.extend_from_slice(name);
-        self.prefix.push(b'/');
-        let new = new.to_owned();
-        let result = match old {
-            // One side only: the same walk against nothing lists every file.
-            None => self.diff(None, Some(&new)),
-            Some(old) => self.diff(Some(old), Some(&new)),
-        };
-        self.prefix.truncate(len);
-        result
-    }
-}
-
-/// HEAD and every reference that peels to a commit (what `git log --all` starts from).
-fn all_tips(repo: &gix::Repository, path: &Path) -> Result<Vec<ObjectId>, GitError> {
-    let read = |e: &dyn std::fmt::Display| GitError::Read {
-        path: path.to_owned(),
-        what: "listing references",
-        reason: e.to_string(),
-    };
-    let mut tips: Vec<ObjectId> = repo.head_id().ok().map(|id| id.detach()).into_iter().collect();
-    let refs = repo.references().map_err(|e| read(&e))?;
-    for r in refs.all().map_err(|e| read(&e))? {
-        let mut r = r.map_err(|e| read(&e))?;
-        let Ok(id) = r.peel_to_id() else { continue };
-        if repo
-            .find_header(id)
-            .is_ok_and(|h| h.kind() == gix::objs::Kind::Commit)
-        {
-            tips.push(id.detach());
-        }
-    }
-    tips.sort_unstable();
-    tips.dedup();
-    Ok(tips)
 }
 
 /// Opens the repository at `path`, loads the history reachable from HEAD and every
@@ -327,10 +153,7 @@ fn all_tips(repo: &gix::Repository, path: &Path) -> Result<Vec<ObjectId>, GitErr
 /// Returns (changes diffed, paths found). For the benchmark (`benches/paths.rs`).
 #[doc(hidden)]
 pub fn count_paths(path: &Path) -> Result<(u64, u64), GitError> {
-    let mut repo = super::open(path)?;
-    repo.object_cache_size_if_unset(OBJECT_CACHE);
-    let tips = all_tips(&repo, path)?;
-    let graph = super::graph::load(&repo, &tips, path, &ProgressBar::hidden())?;
+    let (repo, graph) = super::graph::load_all(path)?;
     let changes = std::sync::atomic::AtomicU64::new(0);
     let counts = per_commit(
         &repo,
@@ -395,9 +218,7 @@ mod tests {
 
     /// What [`per_commit`] reports per node: `None` where it made no call.
     fn ours(dir: &Path) -> (super::super::graph::CommitGraph, Vec<Option<Vec<Vec<u8>>>>) {
-        let repo = crate::git::open(dir).unwrap();
-        let tips = all_tips(&repo, dir).unwrap();
-        let graph = super::super::graph::load(&repo, &tips, dir, &ProgressBar::hidden()).unwrap();
+        let (repo, graph) = super::super::graph::load_all(dir).unwrap();
         let got = per_commit(
             &repo,
             &graph,
@@ -553,15 +374,6 @@ mod tests {
     }
 
     #[test]
-    fn caches_share_one_budget() {
-        // Two cores get the measured sizes; many cores share the budget.
-        assert_eq!(cache_sizes(2), (OBJECT_CACHE, DELTA_CACHE));
-        let (o, d) = cache_sizes(64);
-        assert!(64 * (o + d) <= CACHE_BUDGET + 64 * (5 << 20), "{o} {d}");
-        assert!(o >= 1 << 20 && d >= 4 << 20);
-    }
-
-    #[test]
     fn merges_and_calls() {
         let (_tmp, d) = new_repo();
         let d = d.as_path();
@@ -574,9 +386,7 @@ mod tests {
         write(d, "c", "3");
         commit(d, "main");
         run(d, &["merge", "-q", "--no-edit", "side"]);
-        let repo = crate::git::open(d).unwrap();
-        let tips = all_tips(&repo, d).unwrap();
-        let graph = super::super::graph::load(&repo, &tips, d, &ProgressBar::hidden()).unwrap();
+        let (repo, graph) = super::super::graph::load_all(d).unwrap();
         let calls = std::sync::Mutex::new(Vec::new());
         let got = per_commit(
             &repo,
@@ -611,9 +421,7 @@ mod tests {
         let head = commit(d, "add dir");
         let sub = text(d, &["rev-parse", "HEAD:dir"]);
         std::fs::remove_file(d.join(".git/objects").join(&sub[..2]).join(&sub[2..])).unwrap();
-        let repo = crate::git::open(d).unwrap();
-        let tips = all_tips(&repo, d).unwrap();
-        let graph = super::super::graph::load(&repo, &tips, d, &ProgressBar::hidden()).unwrap();
+        let (repo, graph) = super::super::graph::load_all(d).unwrap();
         let err = per_commit(&repo, &graph, |_, p| p.len(), d, &ProgressBar::hidden()).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains(&head) && msg.contains(&sub), "{msg}");

@@ -28,16 +28,15 @@
 mod hash;
 
 use hash::PatchId;
-use std::cmp::Ordering;
 use std::path::Path;
 
 use gix::ObjectId;
-use gix::objs::Find;
-use gix::objs::tree::{EntryKind, EntryRef};
+use gix::objs::tree::EntryKind;
 use gix_imara_diff::{Algorithm, Diff, InternedInput};
 use rayon::prelude::*;
 
 use super::graph::CommitGraph;
+use super::tree_diff::{Side, TreeDiff, read_object, thread_handles};
 use crate::error::GitError;
 
 /// Changes per parallel work item: neighbours in time, which share trees and blobs.
@@ -45,12 +44,6 @@ const CHUNK: usize = 256;
 
 /// Bytes of decoded objects each thread keeps (trees and blobs of neighbouring commits).
 const OBJECT_CACHE: usize = 16 << 20;
-
-/// Bytes of delta bases each thread keeps (see `paths.rs`).
-const DELTA_CACHE: usize = 64 << 20;
-
-/// Bytes all threads' caches may hold together.
-const CACHE_BUDGET: usize = 160 << 20;
 
 /// git's `FIRST_FEW_BYTES`: a NUL byte among these makes a file binary.
 const FIRST_FEW_BYTES: usize = 8000;
@@ -74,23 +67,10 @@ pub fn patch_ids(
     path: &Path,
 ) -> Result<Vec<Option<ObjectId>>, GitError> {
     let n = graph.len();
-    let hash = repo.object_hash();
     let changes = |i: usize| i < n && !graph.missing[i] && graph.dag.parents(i).len() <= 1;
     let tree_of = |i: usize| Some(graph.trees[i]).filter(|t| !graph.missing[i] && !t.is_null());
-    let shared = repo.clone().into_sync();
-    let threads = rayon::current_num_threads().max(1);
-    let share = CACHE_BUDGET / threads;
-    let object_cache = (share / 5).clamp(1 << 20, OBJECT_CACHE);
-    let delta_cache = (share - object_cache).clamp(4 << 20, DELTA_CACHE);
     let abbrev = auto_abbrev(repo);
-    let local = || {
-        let mut local = shared.to_thread_local();
-        local.object_cache_size(object_cache);
-        local.objects.set_pack_cache(move || {
-            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(delta_cache))
-        });
-        local
-    };
+    let local = thread_handles(repo, OBJECT_CACHE);
 
     let mut order: Vec<u32> = nodes.iter().copied().filter(|&i| changes(i as usize)).collect();
     order.sort_unstable();
@@ -99,7 +79,7 @@ pub fn patch_ids(
     let done: Vec<Vec<(u32, Option<ObjectId>)>> = order
         .par_chunks(CHUNK)
         .map_init(
-            || Worker::new(local(), hash, abbrev),
+            || Worker::new(local(), abbrev),
             |w, nodes| {
                 let mut done = Vec::with_capacity(nodes.len());
                 for &node in nodes {
@@ -175,13 +155,6 @@ fn auto_abbrev(repo: &gix::Repository) -> Option<usize> {
     Some(bits.div_ceil(2).clamp(7, hex))
 }
 
-/// One side of a changed path: its kind and object id.
-#[derive(Clone, Copy)]
-struct Side {
-    kind: EntryKind,
-    id: ObjectId,
-}
-
 impl Side {
     /// The mode `git log -p` prints (git's canonical modes).
     fn mode(&self) -> u32 {
@@ -216,11 +189,9 @@ struct Change {
 
 /// One thread's work: its repository handle, buffers and the hasher.
 struct Worker {
-    repo: gix::Repository,
+    tree: TreeDiff,
     hash: gix::hash::Kind,
     abbrev: Option<usize>,
-    spare: Vec<Vec<u8>>,
-    prefix: Vec<u8>,
     /// The paths of `changes`, back to back.
     paths: Vec<u8>,
     changes: Vec<Change>,
@@ -231,13 +202,12 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(repo: gix::Repository, hash: gix::hash::Kind, abbrev: Option<usize>) -> Self {
+    fn new(repo: gix::Repository, abbrev: Option<usize>) -> Self {
+        let hash = repo.object_hash();
         Worker {
-            repo,
+            tree: TreeDiff::new(repo),
             hash,
             abbrev,
-            spare: Vec::new(),
-            prefix: Vec::new(),
             paths: Vec::new(),
             changes: Vec::new(),
             old: Vec::new(),
@@ -249,10 +219,18 @@ impl Worker {
 
     /// The patch id of the change from tree `old` (`None`: the empty tree) to tree `new`.
     fn patch_id(&mut self, old: Option<&ObjectId>, new: &ObjectId) -> Result<Option<ObjectId>, String> {
-        self.prefix.clear();
         self.paths.clear();
         self.changes.clear();
-        self.diff_trees(old, Some(new))?;
+        let (paths, changes) = (&mut self.paths, &mut self.changes);
+        self.tree.diff(old, Some(new), &mut |dir, name, old, new| {
+            paths.extend_from_slice(dir);
+            paths.extend_from_slice(name);
+            changes.push(Change {
+                end: paths.len(),
+                old,
+                new,
+            });
+        })?;
         self.id.reset();
         let changes = std::mem::take(&mut self.changes);
         let mut start = 0;
@@ -288,7 +266,7 @@ impl Worker {
                 buf.extend_from_slice(format!("Subproject commit {id}\n").as_bytes());
                 Ok(())
             }
-            Some(Side { id, .. }) => read_object(&self.repo, &id, gix::objs::Kind::Blob, &mut buf),
+            Some(Side { id, .. }) => read_object(&self.tree.repo, &id, gix::objs::Kind::Blob, &mut buf),
         };
         *(if into_new { &mut self.new } else { &mut self.old }) = buf;
         result
@@ -397,7 +375,7 @@ impl Worker {
         };
         if !id.is_null() {
             let candidate = gix::odb::store::prefix::disambiguate::Candidate::new(*id, len);
-            if let Ok(Ok(Some(prefix))) = candidate.map(|c| self.repo.objects.disambiguate_prefix(c)) {
+            if let Ok(Ok(Some(prefix))) = candidate.map(|c| self.tree.repo.objects.disambiguate_prefix(c)) {
                 return prefix.to_string();
             }
         }
@@ -412,148 +390,6 @@ impl Worker {
         }
         self.id.line(&self.line);
     }
-
-    /// Every file in which tree `old` and tree `new` differ, in `git diff-tree` order.
-    fn diff_trees(&mut self, old: Option<&ObjectId>, new: Option<&ObjectId>) -> Result<(), String> {
-        if old == new {
-            return Ok(());
-        }
-        let a = self.load_tree(old)?;
-        let b = self.load_tree(new)?;
-        let result = self.walk(&a, &b);
-        self.spare.push(a);
-        self.spare.push(b);
-        result
-    }
-
-    fn load_tree(&mut self, id: Option<&ObjectId>) -> Result<Vec<u8>, String> {
-        let mut buf = self.spare.pop().unwrap_or_default();
-        buf.clear();
-        match id.filter(|id| !id.is_empty_tree()) {
-            None => Ok(buf),
-            Some(id) => read_object(&self.repo, id, gix::objs::Kind::Tree, &mut buf).map(|()| buf),
-        }
-    }
-
-    fn walk(&mut self, a: &[u8], b: &[u8]) -> Result<(), String> {
-        let mut ia = gix::objs::TreeRefIter::from_bytes(a, self.hash);
-        let mut ib = gix::objs::TreeRefIter::from_bytes(b, self.hash);
-        fn next<'a>(it: &mut gix::objs::TreeRefIter<'a>) -> Result<Option<EntryRef<'a>>, String> {
-            it.next().transpose().map_err(|e| format!("a tree: {e}"))
-        }
-        let (mut x, mut y) = (next(&mut ia)?, next(&mut ib)?);
-        loop {
-            let order = match (&x, &y) {
-                (None, None) => return Ok(()),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(x), Some(y)) => {
-                    gix::objs::tree::name_order(x.filename, x.mode.is_tree(), y.filename, y.mode.is_tree())
-                }
-            };
-            match order {
-                Ordering::Less => {
-                    self.one_side(x.as_ref().expect("ordered"), false)?;
-                    x = next(&mut ia)?;
-                }
-                Ordering::Greater => {
-                    self.one_side(y.as_ref().expect("ordered"), true)?;
-                    y = next(&mut ib)?;
-                }
-                Ordering::Equal => {
-                    let (o, n) = (x.as_ref().expect("equal"), y.as_ref().expect("equal"));
-                    if o.oid != n.oid || o.mode.kind() != n.mode.kind() {
-                        if n.mode.is_tree() {
-                            self.subtree(n.filename, Some(&o.oid.to_owned()), n.oid)?;
-                        } else {
-                            let side = |e: &EntryRef<'_>| Side {
-                                kind: e.mode.kind(),
-                                id: e.oid.to_owned(),
-                            };
-                            self.push(n.filename, Some(side(o)), Some(side(n)));
-                        }
-                    }
-                    x = next(&mut ia)?;
-                    y = next(&mut ib)?;
-                }
-            }
-        }
-    }
-
-    fn push(&mut self, name: &[u8], old: Option<Side>, new: Option<Side>) {
-        self.paths.extend_from_slice(&self.prefix);
-        self.paths.extend_from_slice(name);
-        self.changes.push(Change {
-            end: self.paths.len(),
-            old,
-            new,
-        });
-    }
-
-    /// An entry present on one side only: itself, or every file below it.
-    fn one_side(&mut self, e: &EntryRef<'_>, is_new: bool) -> Result<(), String> {
-        if e.mode.is_tree() {
-            let id = e.oid.to_owned();
-            let len = self.prefix.len();
-            self.prefix.extend_from_slice(e.filename);
-            self.prefix.push(b'/');
-            let result = if is_new {
-                self.diff_trees(None, Some(&id))
-            } else {
-                self.diff_trees(Some(&id), None)
-            };
-            self.prefix.truncate(len);
-            result
-        } else {
-            let side = Side {
-                kind: e.mode.kind(),
-                id: e.oid.to_owned(),
-            };
-            if is_new {
-                self.push(e.filename, None, Some(side));
-            } else {
-                self.push(e.filename, Some(side), None);
-            }
-            Ok(())
-        }
-    }
-
-    fn subtree(&mut self, name: &[u8], old: Option<&ObjectId>, new: &gix::oid) -> Result<(), String> {
-        let len = self.prefix.len();
-        self.prefix.extend_from_slice(name);
-        self.prefix.push(b'/');
-        let new = new.to_owned();
-        let result = self.diff_trees(old, Some(&new));
-        self.prefix.truncate(len);
-        result
-    }
-}
-
-/// Reads object `id`, which must be of `kind`, into `buf`.
-fn read_object(
-    repo: &gix::Repository,
-    id: &ObjectId,
-    kind: gix::objs::Kind,
-    buf: &mut Vec<u8>,
-) -> Result<(), String> {
-    let failed = |e: &dyn std::fmt::Display| format!("{kind} {id}: {e}");
-    let found = repo.objects.try_find(id, buf).map_err(|e| failed(&e))?;
-    let Some(data) = found else {
-        return Err(format!("{kind} {id} is missing"));
-    };
-    if data.kind != kind {
-        return Err(format!("{id}: expected a {kind}, found a {}", data.kind));
-    }
-    let (at, len) = (data.data.as_ptr() as usize, data.data.len());
-    if at == buf.as_ptr() as usize && len <= buf.len() {
-        buf.truncate(len);
-    } else {
-        // The stores write into the start of the buffer; should one ever not, copy.
-        let mut other = Vec::new();
-        let found = repo.objects.try_find(id, &mut other).map_err(|e| failed(&e))?;
-        *buf = found.map(|d| d.data.to_vec()).unwrap_or_default();
-    }
-    Ok(())
 }
 
 /// `quote_two(prefix, name)` of git's `diff.c`: `prefix` and `name` joined, C-quoted as a
@@ -597,7 +433,7 @@ fn quote_two(prefix: &[u8], name: &[u8]) -> Vec<u8> {
 /// For the benchmark (`benches/patch_id.rs`).
 #[doc(hidden)]
 pub fn list_patch_ids(path: &Path, max: Option<usize>) -> Result<Vec<(String, String)>, GitError> {
-    let (repo, graph) = load_all(path)?;
+    let (repo, graph) = super::graph::load_all(path)?;
     let mut nodes = newest_changes(&graph);
     if let Some(max) = max {
         nodes.truncate(max);
@@ -620,32 +456,6 @@ pub fn newest_changes(graph: &CommitGraph) -> Vec<u32> {
         .collect();
     nodes.sort_by_key(|&i| std::cmp::Reverse(graph.commit_time[i as usize]));
     nodes
-}
-
-/// The repository at `path` and the history reachable from HEAD and every reference.
-fn load_all(path: &Path) -> Result<(gix::Repository, CommitGraph), GitError> {
-    let repo = super::open(path)?;
-    let read = |e: &dyn std::fmt::Display| GitError::Read {
-        path: path.to_owned(),
-        what: "listing references",
-        reason: e.to_string(),
-    };
-    let mut tips: Vec<ObjectId> = repo.head_id().ok().map(|id| id.detach()).into_iter().collect();
-    let refs = repo.references().map_err(|e| read(&e))?;
-    for r in refs.all().map_err(|e| read(&e))? {
-        let mut r = r.map_err(|e| read(&e))?;
-        let Ok(id) = r.peel_to_id() else { continue };
-        if repo
-            .find_header(id)
-            .is_ok_and(|h| h.kind() == gix::objs::Kind::Commit)
-        {
-            tips.push(id.detach());
-        }
-    }
-    tips.sort_unstable();
-    tips.dedup();
-    let graph = super::graph::load(&repo, &tips, path, &indicatif::ProgressBar::hidden())?;
-    Ok((repo, graph))
 }
 
 #[cfg(test)]

@@ -223,9 +223,7 @@ fn wall_clock(
     // The offset is the text after the time: `Z`, `UTC`, or `±HH[:]MM`.
     let upper = text.to_ascii_uppercase();
     let offset = if upper.ends_with('Z') || upper.ends_with("UTC") {
-        Some(Zone::Fixed(
-            chrono::FixedOffset::east_opt(0).expect("zero offset"),
-        ))
+        Some(Zone::Fixed(chrono::Offset::fix(&chrono::Utc)))
     } else {
         text.rfind(['+', '-'])
             .filter(|&i| i > 10)
