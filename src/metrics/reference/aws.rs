@@ -20,7 +20,6 @@
 use std::collections::HashMap;
 
 use super::{RefInputs, Reference, ReferenceRow, instant, median, pyiso, seconds};
-use crate::benchmarks::Category;
 use crate::model::aws::{AwsAlarmItem, AwsCommit, AwsExecution, AwsMetricStatistics, WallClock};
 use crate::model::{Instant, Metric, ReferenceMethod};
 
@@ -382,14 +381,8 @@ fn restore_notes(c: &RestoreCounts, n: usize, notes: &mut Vec<String>) {
     }
 }
 
-/// The script's four numbers over `[since, until]`; `category` places a value in the
-/// `four-tier` profile.
-pub(super) fn compute(
-    inputs: RefInputs<'_>,
-    since: i64,
-    until: i64,
-    category: &dyn Fn(Metric, Option<f64>) -> Option<Category>,
-) -> Result<Reference, String> {
+/// The script's four numbers over `[since, until]` (categories are the caller's).
+pub(super) fn compute(inputs: RefInputs<'_>, since: i64, until: i64) -> Result<Reference, String> {
     let (lo, hi) = (instant(since)?, instant(until)?);
     let days = (until - since) as f64 / 86_400.0;
     let mut notes = Vec::new();
@@ -434,7 +427,7 @@ pub(super) fn compute(
             sample_size: whole(total),
             numerator: None,
             denominator: None,
-            category: category(Metric::DeploymentFrequency, frequency),
+            category: None,
         },
         ReferenceRow {
             metric: Metric::LeadTime,
@@ -444,7 +437,7 @@ pub(super) fn compute(
             sample_size: lead_n,
             numerator: None,
             denominator: None,
-            category: category(Metric::LeadTime, lead_median),
+            category: None,
         },
         ReferenceRow {
             metric: Metric::TimeToRestore,
@@ -454,7 +447,7 @@ pub(super) fn compute(
             sample_size: restore_n,
             numerator: None,
             denominator: None,
-            category: category(Metric::TimeToRestore, restore_median),
+            category: None,
         },
         ReferenceRow {
             metric: Metric::ChangeFailureRate,
@@ -464,7 +457,7 @@ pub(super) fn compute(
             sample_size: whole(total),
             numerator: failed.map(|(f, _)| whole(f)),
             denominator: count.map(|(t, _)| whole(t)),
-            category: category(Metric::ChangeFailureRate, rate),
+            category: None,
         },
     ];
     Ok(Reference {

@@ -1,7 +1,6 @@
 //! `--reference gitlab-script`: the common scripts against the GitLab REST API.
 
 use super::{FAILURE_WINDOW_SECONDS, RefInputs, Reference, ReferenceRow, instant, median, seconds};
-use crate::benchmarks::Category;
 use crate::model::{
     DeployStatus, DeploymentRecord, Incident, Instant, MergeRequest, Metric, ReferenceMethod,
 };
@@ -38,14 +37,8 @@ fn first_page<T>(
 }
 
 /// The script's four numbers over `[since, until]`, as it ran at `until`: one API call per
-/// list (docs/metrics.md, "Reference computations"); `category` places a value in the
-/// `four-tier` profile, as the script does.
-pub(super) fn compute(
-    inputs: RefInputs<'_>,
-    since: i64,
-    until: i64,
-    category: &dyn Fn(Metric, Option<f64>) -> Option<Category>,
-) -> Result<Reference, String> {
+/// list (docs/metrics.md, "Reference computations"); categories are the caller's.
+pub(super) fn compute(inputs: RefInputs<'_>, since: i64, until: i64) -> Result<Reference, String> {
     let method = ReferenceMethod::GitlabScript;
     let (lo, hi) = (instant(since)?, instant(until)?);
     let days = (until - since) as f64 / 86_400.0;
@@ -217,7 +210,7 @@ pub(super) fn compute(
             sample_size: total,
             numerator: None,
             denominator: None,
-            category: category(Metric::DeploymentFrequency, Some(frequency)),
+            category: None,
         },
         ReferenceRow {
             metric: Metric::LeadTime,
@@ -227,7 +220,7 @@ pub(super) fn compute(
             sample_size: lead_n,
             numerator: None,
             denominator: None,
-            category: category(Metric::LeadTime, lead_median),
+            category: None,
         },
         ReferenceRow {
             metric: Metric::TimeToRestore,
@@ -237,7 +230,7 @@ pub(super) fn compute(
             sample_size: restore_n,
             numerator: None,
             denominator: None,
-            category: category(Metric::TimeToRestore, restore_median),
+            category: None,
         },
         ReferenceRow {
             metric: Metric::ChangeFailureRate,
@@ -247,7 +240,7 @@ pub(super) fn compute(
             sample_size: total,
             numerator: Some(failed),
             denominator: Some(total),
-            category: category(Metric::ChangeFailureRate, rate),
+            category: None,
         },
     ];
     Ok(Reference {

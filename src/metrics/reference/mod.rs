@@ -85,10 +85,15 @@ pub fn compute(
         let t = profile.metrics.get(metric.profile_key()?)?;
         t.categorize(v?)
     };
-    match method {
-        ReferenceMethod::GitlabScript => gitlab::compute(inputs, since, until, &category),
-        ReferenceMethod::AwsScript => aws::compute(inputs, since, until, &category),
+    let mut reference = match method {
+        ReferenceMethod::GitlabScript => gitlab::compute(inputs, since, until)?,
+        ReferenceMethod::AwsScript => aws::compute(inputs, since, until)?,
+    };
+    // Every script's numbers are placed in the `four-tier` profile, as the scripts do.
+    for row in &mut reference.rows {
+        row.category = category(row.metric, row.value);
     }
+    Ok(reference)
 }
 
 fn instant(seconds: i64) -> Result<Instant, String> {
