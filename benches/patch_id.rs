@@ -15,6 +15,10 @@
 //! (`--max` may pick slightly different commits where committer times tie or go backwards:
 //! the ids are compared on the commits both computed). `--repo` defaults to this checkout.
 
+#[allow(dead_code)] // each benchmark uses part of the shared helpers
+mod common;
+
+use common::median;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -88,16 +92,6 @@ fn time_ours(repo: &Path, max: Option<usize>) -> f64 {
     let ids = ours(repo, max);
     std::hint::black_box(ids);
     start.elapsed().as_secs_f64()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 fn main() {

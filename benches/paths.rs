@@ -12,6 +12,11 @@
 //! run of each first warms the page cache and checks that both find the same number of
 //! changes and paths. `--repo` defaults to this checkout.
 
+#[allow(dead_code)] // each benchmark uses part of the shared helpers
+mod common;
+
+use common::median;
+use common::time;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -71,30 +76,13 @@ fn git_counts(repo: &std::path::Path) -> (u64, u64) {
 }
 
 fn time_git(repo: &std::path::Path) -> f64 {
-    let start = Instant::now();
-    let ok = git_log(repo)
-        .stdout(Stdio::null())
-        .status()
-        .expect("spawn git")
-        .success();
-    assert!(ok, "git log failed");
-    start.elapsed().as_secs_f64()
+    time(&mut git_log(repo))
 }
 
 fn time_ours(repo: &std::path::Path) -> (f64, (u64, u64)) {
     let start = Instant::now();
     let counts = dorascope::git::paths::count_paths(repo).expect("dorascope paths");
     (start.elapsed().as_secs_f64(), counts)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 fn main() {

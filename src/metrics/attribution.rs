@@ -122,8 +122,9 @@ pub fn names_services(deployments: &[Deployment]) -> bool {
 /// Whether a deployment belongs to the service `key` (lower case): the one its export
 /// names, or one its changes' paths belong to (`--service`).
 fn serves(d: &Deployment, key: &str) -> bool {
-    service_key(&d.service).as_deref() == Some(key)
-        || d.services.iter().any(|s| s.trim().to_lowercase() == key)
+    // Compared as `service_key` would lower-case them, without a string per comparison.
+    let same = |s: &str| s.trim().chars().flat_map(char::to_lowercase).eq(key.chars());
+    d.service.as_deref().is_some_and(same) || d.services.iter().any(|s| same(s))
 }
 
 /// The `window` rule: the latest successful deployment that finished at or before the
