@@ -17,11 +17,9 @@
 //!        then v1.1.2 on c1 (h24): line 1.1 shipped c1 (v1.1.0)     → rollback
 //! ```
 
-use std::collections::HashMap;
-
 use serde_json::Value;
 
-use crate::util::{HOUR, Repo, T0, dorascope, stderr, stdout};
+use crate::util::{HOUR, Repo, T0, csv_rows, dorascope, stderr, stdout};
 
 fn history() -> Repo {
     let r = Repo::new();
@@ -50,20 +48,6 @@ fn history() -> Repo {
     r.annotated_tag("v1.0.2", &m2, h(23));
     r.annotated_tag("v1.1.2", &c1, h(24));
     r
-}
-
-fn csv_rows(text: &str) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect()
 }
 
 fn run(args: &[&str]) -> String {

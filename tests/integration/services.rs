@@ -25,7 +25,7 @@
 
 use serde_json::Value;
 
-use crate::util::{HOUR, Repo, T0, dorascope, ok, stderr, stdout};
+use crate::util::{HOUR, Repo, T0, csv_rows, dorascope, ok, stderr, stdout};
 
 const CODEOWNERS: &str = "\
 # Owners of everything not listed below.
@@ -122,20 +122,6 @@ fn run(args: &[String]) -> String {
     let out = dorascope(&args);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
     stdout(&out)
-}
-
-fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]
