@@ -383,7 +383,6 @@ impl Report {
             benchmark,
             industry,
             industry_shares,
-            seed: crate::stats::BOOTSTRAP_SEED,
             team: args.team.clone(),
         };
         let paths = input.paths.as_deref();

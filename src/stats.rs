@@ -1,5 +1,5 @@
-//! Statistics on plain numbers: order statistics for durations, Wilson intervals for ratios,
-//! and bootstrap intervals for medians. Pure functions with hand-checked tests; the metrics
+//! Statistics on plain numbers: order statistics for durations and their distribution-free
+//! intervals, Wilson intervals for ratios. Pure functions with hand-checked tests; the metrics
 //! engine applies them per period after grouping.
 
 /// The interpolated median (mean of the two middle values for an even count), rounded to
@@ -102,70 +102,72 @@ pub fn wilson(successes: u64, trials: u64, z: f64) -> Option<(f64, f64)> {
     Some((lo, hi))
 }
 
-/// splitmix64: a small, fast generator whose sequence is fixed forever, so a bootstrap with
-/// the same seed gives the same interval on every machine and in every version.
-#[derive(Debug, Clone)]
-pub struct SplitMix(pub u64);
+/// The two-sided level of every interval dorascope reports.
+pub const LEVEL: f64 = 0.95;
 
-impl SplitMix {
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0), by rejection so there is no modulo bias.
-    pub fn below(&mut self, n: u64) -> u64 {
-        let zone = u64::MAX - u64::MAX % n;
-        loop {
-            let x = self.next_u64();
-            if x < zone {
-                return x % n;
-            }
-        }
-    }
-}
-
-/// The interpolated median of a non-empty slice, by selection rather than a full sort
-/// (the bootstrap's inner loop); the slice is reordered.
-fn median_unsorted(v: &mut [f64]) -> f64 {
-    let n = v.len();
-    let (lower, mid, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
-    let hi = *mid;
-    if n % 2 == 1 {
-        return hi;
-    }
-    let lo = lower.iter().copied().max_by(f64::total_cmp).unwrap_or(hi);
-    lo + 0.5 * (hi - lo)
-}
-
-/// The seed every bootstrap uses unless told otherwise.
-pub const BOOTSTRAP_SEED: u64 = 0x0D0A_5C09_E000_0001;
-
-/// Percentile bootstrap 95% interval of the median: `resamples` resamples with replacement,
-/// the 2.5th and 97.5th percentiles of their medians. Deterministic for a given seed.
-pub fn bootstrap_median_ci(values: &[f64], resamples: usize, seed: u64) -> Option<(f64, f64)> {
-    let v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
-    if v.is_empty() || resamples == 0 {
+/// The 1-based ranks `(l, u)` of the distribution-free confidence interval for the `p`
+/// quantile of a continuous distribution from `n` values: `[X(l), X(u)]` covers the true
+/// quantile with probability at least `level`, whatever the distribution. The number of
+/// values below the quantile is Binomial(n, p), so `l` is the largest rank with
+/// P(B ≤ l − 1) ≤ α/2 and `u` the smallest with P(B ≥ u) ≤ α/2 (equal tails, α = 1 − level).
+/// `None` when `n` is too small for either bound (fewer than 6 values for a 95% median
+/// interval: at 5, even the smallest and largest value cover the median only 93.75% of the
+/// time).
+///
+/// The binomial weights are summed outwards from the mode until they fall below 10⁻³⁰ of
+/// it, so the cost grows with √n, not n, and nothing under- or overflows.
+pub fn quantile_ranks(n: usize, p: f64, level: f64) -> Option<(usize, usize)> {
+    if n == 0 || !(p > 0.0 && p < 1.0) || !(level > 0.0 && level < 1.0) {
         return None;
     }
-    let mut rng = SplitMix(seed);
-    let mut sample = vec![0.0; v.len()];
-    let mut medians = Vec::with_capacity(resamples);
-    for _ in 0..resamples {
-        for s in sample.iter_mut() {
-            *s = v[rng.below(v.len() as u64) as usize];
-        }
-        medians.push(median_unsorted(&mut sample));
+    const NEGLIGIBLE: f64 = 1e-30;
+    let odds = p / (1.0 - p);
+    let mode = ((((n + 1) as f64) * p).floor() as usize).min(n);
+    // Weights of k = mode − 1, mode − 2, … relative to the mode's.
+    let mut below = Vec::new();
+    let (mut w, mut k) = (1.0, mode);
+    while k > 0 && w > NEGLIGIBLE {
+        w *= k as f64 / ((n - k + 1) as f64 * odds);
+        below.push(w);
+        k -= 1;
     }
-    medians.sort_by(f64::total_cmp);
-    Some((
-        quantile_sorted(&medians, 0.025)?,
-        quantile_sorted(&medians, 0.975)?,
-    ))
+    let lo = mode - below.len(); // the window's first k
+    let mut weights: Vec<f64> = below.into_iter().rev().collect();
+    weights.push(1.0);
+    let (mut w, mut k) = (1.0, mode);
+    while k < n && w > NEGLIGIBLE {
+        w *= (n - k) as f64 * odds / (k + 1) as f64;
+        weights.push(w);
+        k += 1;
+    }
+    let limit = (1.0 - level) / 2.0 * weights.iter().sum::<f64>();
+    // l − 1 is the largest k with P(B ≤ k) ≤ α/2 (k = lo − 1 holds only negligible mass).
+    let (mut cum, mut l) = (0.0, lo);
+    for (i, w) in weights.iter().enumerate() {
+        cum += w;
+        if cum > limit {
+            break;
+        }
+        l = lo + i + 1;
+    }
+    // u is the smallest rank with P(B ≥ u) ≤ α/2 (above the window the mass is negligible).
+    let (mut cum, mut u) = (0.0, lo + weights.len());
+    for (i, w) in weights.iter().enumerate().rev() {
+        cum += w;
+        if cum > limit {
+            break;
+        }
+        u = lo + i;
+    }
+    (l >= 1 && u <= n).then_some((l, u))
+}
+
+/// The 95% distribution-free interval of the `p` quantile of values sorted ascending: the
+/// order statistics at [`quantile_ranks`]. At least 95% coverage for any continuous
+/// distribution (ties only widen it), deterministic, and free once the values are sorted.
+pub fn quantile_interval(sorted: &[f64], p: f64) -> Option<(f64, f64)> {
+    let (l, u) = quantile_ranks(sorted.len(), p, LEVEL)?;
+    Some((sorted[l - 1], sorted[u - 1]))
 }
 
 /// Below this many values a cell is reported with a small-sample warning.
@@ -231,39 +233,78 @@ mod tests {
     }
 
     #[test]
-    fn bootstrap_is_deterministic_and_sane() {
-        let v: Vec<f64> = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0].to_vec();
-        let a = bootstrap_median_ci(&v, 2000, BOOTSTRAP_SEED).unwrap();
-        assert_eq!(Some(a), bootstrap_median_ci(&v, 2000, BOOTSTRAP_SEED));
-        let median = summarize(&v).unwrap().median;
-        assert!(a.0 <= median && median <= a.1, "{a:?} around {median}");
-        assert!(a.0 >= 1.0 && a.1 <= 9.0);
-        assert_eq!(bootstrap_median_ci(&[4.0; 6], 500, 1), Some((4.0, 4.0)));
-        assert_eq!(bootstrap_median_ci(&[], 500, 1), None);
+    fn order_statistic_ranks_by_hand() {
+        // Exact binomial sums in rational arithmetic (Python's fractions and math.comb).
+        let r = |n, p| quantile_ranks(n, p, LEVEL);
+        assert_eq!(r(5, 0.5), None, "at 5 values (X1, X5) covers only 93.75%");
+        assert_eq!(r(6, 0.5), Some((1, 6)));
+        assert_eq!(r(10, 0.5), Some((2, 9)));
+        assert_eq!(r(20, 0.5), Some((6, 15)));
+        assert_eq!(r(100, 0.5), Some((40, 61)));
+        assert_eq!(r(101, 0.5), Some((41, 61)));
+        assert_eq!(r(1000, 0.5), Some((469, 532)));
+        assert_eq!(r(100, 0.9), Some((84, 96)));
+        assert_eq!(r(100, 0.75), Some((66, 84)));
+        assert_eq!(r(50, 0.95), None, "no upper bound for p95 from 50 values");
+        assert_eq!(r(30, 0.9), None);
+        assert_eq!(r(0, 0.5), None);
+        assert_eq!(r(10, 0.0), None);
+        assert_eq!(r(10, 1.0), None);
     }
 
     #[test]
-    fn selection_median_equals_the_sorted_one() {
-        let mut rng = SplitMix(7);
-        for n in 1..40 {
-            let mut v: Vec<f64> = (0..n).map(|_| (rng.below(50) as f64) - 10.0).collect();
-            let mut sorted = v.clone();
-            sorted.sort_by(f64::total_cmp);
-            assert_eq!(
-                Some(median_unsorted(&mut v)),
-                quantile_sorted(&sorted, 0.5),
-                "n = {n}"
-            );
+    fn order_statistic_ranks_approach_the_normal_ones_at_scale() {
+        // Far out, the binomial is normal: ranks n/2 ± 1.96·√n/2, to within one or two.
+        for n in [10_001usize, 1_000_000, 10_000_000] {
+            let (l, u) = quantile_ranks(n, 0.5, LEVEL).unwrap();
+            let want = n as f64 / 2.0 - Z95 * (n as f64).sqrt() / 2.0;
+            assert!((l as f64 - want).abs() <= 1.5, "n = {n}: l = {l}, about {want}");
+            assert_eq!(u, n + 1 - l, "n = {n}: the median's ranks are symmetric");
         }
     }
 
     #[test]
-    fn splitmix_reference_values() {
-        // The published first outputs of splitmix64 seeded with 0.
-        let mut r = SplitMix(0);
-        assert_eq!(r.next_u64(), 0xE220_A839_7B1D_CDAF);
-        assert_eq!(r.next_u64(), 0x6E78_9E6A_A1B9_65F4);
-        let mut r = SplitMix(1);
-        assert!((0..1000).all(|_| r.below(7) < 7));
+    fn intervals_are_order_statistics() {
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(quantile_interval(&v, 0.5), Some((2.0, 9.0)));
+        assert_eq!(quantile_interval(&[4.0; 6], 0.5), Some((4.0, 4.0)));
+        assert_eq!(quantile_interval(&v[..5], 0.5), None);
+        assert_eq!(quantile_interval(&[], 0.5), None);
+    }
+
+    /// Uniform in [0, 1) from splitmix64, for the simulation.
+    struct Rng(u64);
+    impl Rng {
+        fn unit(&mut self) -> f64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    #[test]
+    fn intervals_cover_the_true_quantile_at_least_95_percent_of_the_time() {
+        // Durations are skewed: draw from an exponential (median ln 2, p90 ln 10), 2,000
+        // samples at each size from the smallest that has an interval.
+        let mut rng = Rng(20_261_201);
+        for (p, truth) in [(0.5, std::f64::consts::LN_2), (0.9, 10f64.ln())] {
+            for n in [6usize, 7, 13, 40, 101, 500] {
+                if quantile_ranks(n, p, LEVEL).is_none() {
+                    continue;
+                }
+                let draws = 2_000;
+                let mut covered = 0;
+                for _ in 0..draws {
+                    let mut v: Vec<f64> = (0..n).map(|_| -(1.0 - rng.unit()).ln()).collect();
+                    v.sort_by(f64::total_cmp);
+                    let (lo, hi) = quantile_interval(&v, p).unwrap();
+                    covered += usize::from(lo <= truth && truth <= hi);
+                }
+                let share = covered as f64 / draws as f64;
+                assert!(share >= 0.94, "p = {p}, n = {n}: covered {share}");
+            }
+        }
     }
 }

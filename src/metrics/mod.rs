@@ -33,7 +33,7 @@ pub use options::{Baseline, Inputs, Options};
 use rows::Cells;
 use samples::Samples;
 pub use summary::{
-    Bootstrap, GroupSummary, IndustryStanding, MethodRate, Methods, MetricRow, Outcome, Quality, Summary,
+    GroupSummary, IndustryStanding, Intervals, MethodRate, Methods, MetricRow, Outcome, Quality, Summary,
 };
 
 /// Why the engine cannot measure: always the inputs (the engine itself has no failure of
@@ -84,10 +84,10 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, MetricsErr
         end: instant(until),
         partial: false,
     };
-    let per_period = rows::measure(&samples, &periods, opts.seed);
-    let overall = rows::measure(&samples, std::slice::from_ref(&whole), opts.seed).remove(0);
+    let per_period = rows::measure(&samples, &periods);
+    let overall = rows::measure(&samples, std::slice::from_ref(&whole)).remove(0);
     let base = baseline::resolve(inputs, opts, range);
-    let base_cells = base.range.map(|r| measure_one(&samples, r, opts.seed));
+    let base_cells = base.range.map(|r| measure_one(&samples, r));
 
     let missing_metrics: Vec<Metric> = missing.iter().map(|m| m.0).collect();
     let overall_rows = rows::rows(&whole, &overall, base_cells.as_ref(), &missing_metrics, opts);
@@ -144,14 +144,14 @@ pub fn compute(inputs: Inputs<'_>, opts: &Options) -> Result<Outcome, MetricsErr
 }
 
 /// The cells of one range outside the periods (the baseline).
-fn measure_one(samples: &Samples, (a, b): (i64, i64), seed: u64) -> Cells {
+fn measure_one(samples: &Samples, (a, b): (i64, i64)) -> Cells {
     let p = Period {
         label: "baseline".into(),
         start: instant(a),
         end: instant(b),
         partial: false,
     };
-    rows::measure(samples, &[p], seed).remove(0)
+    rows::measure(samples, &[p]).remove(0)
 }
 
 /// The reported range: as given, else from the first to just after the last event.
@@ -291,18 +291,13 @@ fn failure_methods(
 fn methods(opts: &Options) -> Methods {
     Methods {
         baseline: opts.baseline.clone(),
-        bootstrap: Bootstrap {
-            above: aggregate::BOOTSTRAP_MAX,
-            resamples: aggregate::RESAMPLES,
-            seed: opts.seed,
-            then: "order-statistic interval",
-        },
         commit_time: opts.commit_time,
         failure_method: opts.failure,
         failure_window_seconds: opts.failure_window,
         fix_tags: opts.fix_tags.as_ref().map(|(g, _)| g.clone()),
         include_backlog: opts.lead_rule.include_backlog,
         include_merges: opts.lead_rule.include_merges,
+        intervals: Intervals::USED,
         lead_time: opts.lead_time,
         median: "interpolated (mean of the two middle values)",
         min_sample: crate::stats::MIN_SAMPLE,
@@ -880,9 +875,10 @@ mod tests {
             json,
             concat!(
                 r#"{"baseline":{"kind":"none"},"#,
-                r#""bootstrap":{"above":5000,"resamples":2000,"seed":7,"then":"order-statistic interval"},"#,
                 r#""commit_time":"author","failure_method":"window","failure_window_seconds":172800,"#,
-                r#""fix_tags":null,"include_backlog":false,"include_merges":false,"lead_time":"commit","#,
+                r#""fix_tags":null,"include_backlog":false,"include_merges":false,"#,
+                r#""intervals":{"level":0.95,"median":"order statistics at binomial ranks (distribution-free, at least the level)","ratios":"Wilson score"},"#,
+                r#""lead_time":"commit","#,
                 r#""median":"interpolated (mean of the two middle values)","min_sample":5,"period":"month","#,
                 r#""quantiles":"linear interpolation between closest ranks (type 7)","restore_time":"incident"}"#
             )
@@ -902,7 +898,6 @@ mod tests {
             commit_time: CommitTime::Committer,
             period: PeriodSpec::Days(30),
             baseline: Baseline::First { seconds: 7_776_000 },
-            seed: 42,
             team: Some("payments".into()),
             ..options()
         };
@@ -911,9 +906,10 @@ mod tests {
             json,
             concat!(
                 r#"{"baseline":{"kind":"first","seconds":7776000},"#,
-                r#""bootstrap":{"above":5000,"resamples":2000,"seed":42,"then":"order-statistic interval"},"#,
                 r#""commit_time":"committer","failure_method":"any-in-window","failure_window_seconds":3600,"#,
-                r#""fix_tags":"*-hotfix","include_backlog":true,"include_merges":true,"lead_time":"mr-total","#,
+                r#""fix_tags":"*-hotfix","include_backlog":true,"include_merges":true,"#,
+                r#""intervals":{"level":0.95,"median":"order statistics at binomial ranks (distribution-free, at least the level)","ratios":"Wilson score"},"#,
+                r#""lead_time":"mr-total","#,
                 r#""median":"interpolated (mean of the two middle values)","min_sample":5,"period":"30d","#,
                 r#""quantiles":"linear interpolation between closest ranks (type 7)","restore_time":"deployment","#,
                 r#""team":"payments"}"#
@@ -1046,12 +1042,9 @@ mod tests {
         assert_close(lead.p95, 33_300.0, "lead p95");
         assert_eq!(lead.category, Some(Category::High));
         assert_eq!(lead.survey_answer, Some("Less than one day"));
-        let (lo, hi) = (lead.interval_low.unwrap(), lead.interval_high.unwrap());
-        // A bootstrap interval (seeded): around the median, within the values.
-        assert!(
-            (3_600.0..=12_600.0).contains(&lo) && (12_600.0..=36_000.0).contains(&hi),
-            "{lo} {hi}"
-        );
+        // Four values cannot bound a median at 95% (the widest, smallest to largest, covers it
+        // 87.5% of the time), so there is no interval rather than a narrow, false one.
+        assert_eq!((lead.interval_low, lead.interval_high), (None, None));
 
         // Restore: 3h and 2h, median and mean 9000; p75 7200 + 0.75 x 3600 = 9900.
         let ttr = row(Metric::TimeToRestore);

@@ -97,8 +97,6 @@ pub struct Options {
     pub industry: Option<Industry>,
     /// The row of the article's industry shares to place the team's categories in.
     pub industry_shares: Option<crate::benchmarks::shares::Row>,
-    /// Bootstrap seed.
-    pub seed: u64,
     /// The team the report is about (`--team`), echoed in the summary's settings.
     pub team: Option<String>,
 }

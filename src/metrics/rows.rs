@@ -22,7 +22,7 @@ pub(super) struct Cells {
 }
 
 /// Measures every metric in each of `ranges` (sorted, disjoint).
-pub(super) fn measure(s: &Samples, ranges: &[Period], seed: u64) -> Vec<Cells> {
+pub(super) fn measure(s: &Samples, ranges: &[Period]) -> Vec<Cells> {
     let place = |t: i64| period_of(ranges, instant(t)).map(|p| p as u32);
     let mut cells: Vec<Cells> = ranges
         .iter()
@@ -60,8 +60,8 @@ pub(super) fn measure(s: &Samples, ranges: &[Period], seed: u64) -> Vec<Cells> {
     let tag = |v: &[(i64, i64)]| -> Vec<(u32, i64)> {
         v.iter().filter_map(|&(t, x)| place(t).map(|p| (p, x))).collect()
     };
-    let lead = aggregate::by_period(&tag(&s.lead), ranges.len(), seed);
-    let restore = aggregate::by_period(&tag(&s.restore), ranges.len(), seed);
+    let lead = aggregate::by_period(&tag(&s.lead), ranges.len());
+    let restore = aggregate::by_period(&tag(&s.restore), ranges.len());
     for ((c, l), r) in cells.iter_mut().zip(lead).zip(restore) {
         c.lead = l;
         c.restore = r;
@@ -368,7 +368,7 @@ mod tests {
                 (180_000, false),
             ],
         };
-        let c = measure(&s, &ranges, 7);
+        let c = measure(&s, &ranges);
         assert_eq!(c.len(), 3);
         let got: Vec<_> = c
             .iter()
@@ -423,7 +423,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let c = &measure(&s, &whole, 7)[0];
+        let c = &measure(&s, &whole)[0];
         assert_eq!((c.days, c.deployments, c.deployment_days), (3.0, 4, 3));
 
         // The same through the samples step, in a named zone (Berlin is +02:00 in May) and
@@ -438,7 +438,7 @@ mod tests {
             let f = crate::metrics::failure::classify(opts.failure, i.deployments, &[], &[], None, 0);
             let u = vec![None; i.deployments.len()];
             let (s, _) = crate::metrics::samples::samples(i, &opts, &f, &u, (MAY_1, MAY_1 + 3 * DAY));
-            let c = &measure(&s, &whole, 7)[0];
+            let c = &measure(&s, &whole)[0];
             assert_eq!((c.deployments, c.deployment_days), (4, days), "{z}");
         }
     }

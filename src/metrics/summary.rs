@@ -79,7 +79,7 @@ pub struct MetricRow {
     pub numerator: Option<u64>,
     /// Ratio denominator.
     pub denominator: Option<u64>,
-    /// 95% interval (Wilson for ratios, bootstrap or order statistics for medians).
+    /// 95% interval (Wilson for ratios, order statistics at binomial ranks for medians).
     pub interval_low: Option<f64>,
     /// Upper end of the interval.
     pub interval_high: Option<f64>,
@@ -265,8 +265,6 @@ impl Summary {
 pub struct Methods {
     /// `--baseline`.
     pub baseline: Baseline,
-    /// How median intervals are resampled.
-    pub bootstrap: Bootstrap,
     /// `--commit-time`.
     pub commit_time: CommitTime,
     /// `--failure-method`.
@@ -279,6 +277,8 @@ pub struct Methods {
     pub include_backlog: bool,
     /// `--include-merges`.
     pub include_merges: bool,
+    /// How intervals are computed.
+    pub intervals: Intervals,
     /// `--lead-time`.
     pub lead_time: LeadTimeMethod,
     /// What "median" means.
@@ -306,17 +306,24 @@ impl Methods {
     }
 }
 
-/// The bootstrap behind median intervals (fields in alphabetical order, as written).
+/// How intervals are computed (fields in alphabetical order, as written).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Bootstrap {
-    /// Above this many values the interval comes from order statistics instead.
-    pub above: usize,
-    /// Resamples.
-    pub resamples: usize,
-    /// Seed.
-    pub seed: u64,
-    /// The method above `above`.
-    pub then: &'static str,
+pub struct Intervals {
+    /// Two-sided confidence level.
+    pub level: f64,
+    /// The interval of a median.
+    pub median: &'static str,
+    /// The interval of a ratio.
+    pub ratios: &'static str,
+}
+
+impl Intervals {
+    /// The methods this version uses (docs/metrics.md, "Intervals").
+    pub const USED: Intervals = Intervals {
+        level: crate::stats::LEVEL,
+        median: "order statistics at binomial ranks (distribution-free, at least the level)",
+        ratios: "Wilson score",
+    };
 }
 
 /// The engine's full output: the summary and the per-record decisions behind it.

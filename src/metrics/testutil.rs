@@ -140,7 +140,6 @@ pub fn options() -> Options {
         benchmark: crate::benchmarks::profile("four-tier").expect("four-tier is shipped"),
         industry: None,
         industry_shares: None,
-        seed: 7,
         team: None,
     }
 }

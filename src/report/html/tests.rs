@@ -30,7 +30,6 @@ fn options(period: PeriodSpec) -> Options {
         benchmark: crate::benchmarks::profile("four-tier").unwrap(),
         industry: Some(crate::benchmarks::survey::industry("technology").unwrap()),
         industry_shares: None,
-        seed: 7,
         team: None,
     }
 }

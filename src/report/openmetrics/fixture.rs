@@ -2,7 +2,7 @@
 
 use crate::benchmarks::Category;
 use crate::metrics::compare::Direction;
-use crate::metrics::{Baseline, Bootstrap, GroupSummary, Methods, MetricRow, Quality, Summary};
+use crate::metrics::{Baseline, GroupSummary, Intervals, Methods, MetricRow, Quality, Summary};
 use crate::model::{CommitTime, FailureMethod, GroupBy, LeadTimeMethod, Metric, RestoreMethod};
 
 /// 2024-01-01T00:00:00Z.
@@ -78,18 +78,13 @@ pub fn rows(start: i64, end: i64, k: f64, lead_method: &str) -> Vec<MetricRow> {
 pub fn methods() -> Methods {
     Methods {
         baseline: Baseline::Previous,
-        bootstrap: Bootstrap {
-            above: 5_000,
-            resamples: 2_000,
-            seed: 0,
-            then: "order-statistic interval",
-        },
         commit_time: CommitTime::Author,
         failure_method: FailureMethod::Window,
         failure_window_seconds: 2 * DAY,
         fix_tags: None,
         include_backlog: false,
         include_merges: false,
+        intervals: Intervals::USED,
         lead_time: LeadTimeMethod::Commit,
         median: "",
         min_sample: 5,

@@ -101,7 +101,7 @@ pub const FAMILIES: [Family; 18] = [
     family(
         LEAD_TIME_CI,
         SECONDS,
-        "95% interval of the change lead time median (bootstrap or order statistics).",
+        "95% interval of the change lead time median (order statistics at binomial ranks).",
     ),
     family(
         LEAD_TIME_SAMPLES,
@@ -116,7 +116,7 @@ pub const FAMILIES: [Family; 18] = [
     family(
         TIME_TO_RESTORE_CI,
         SECONDS,
-        "95% interval of the time to restore median (bootstrap or order statistics).",
+        "95% interval of the time to restore median (order statistics at binomial ranks).",
     ),
     family(
         TIME_TO_RESTORE_SAMPLES,
