@@ -113,13 +113,23 @@ pub fn analyze_all(repos: &[RepoInput], git: &GitOptions, progress: &Progress) -
         let a = result?;
         warn_quality(&a, progress);
         all.per_repo.push(a.quality);
-        all.changes.extend(a.changes);
-        all.deployments.extend(a.deployments);
-        all.reverts.extend(a.reverts);
+        // The first repository's records move in whole: extending an empty vector would
+        // copy a million changes into a second allocation of the same size.
+        append(&mut all.changes, a.changes);
+        append(&mut all.deployments, a.deployments);
+        append(&mut all.reverts, a.reverts);
     }
     // The attribution lists what each deployment shipped; the columns follow the lead rule.
     crate::metrics::lead::deployment_columns(&mut all.deployments, git.lead);
     Ok(all)
+}
+
+fn append<T>(all: &mut Vec<T>, more: Vec<T>) {
+    if all.is_empty() {
+        *all = more;
+    } else {
+        all.extend(more);
+    }
 }
 
 /// Warns about the exports' skipped and duplicate records: one line per file with problems,

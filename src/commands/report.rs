@@ -107,13 +107,10 @@ pub(crate) fn files(
     let keep: Vec<usize> = (0..all.len()).filter(|&i| in_range(all[i].deployed_at)).collect();
     let deployments: Vec<Deployment> = keep.iter().map(|&i| all[i].clone()).collect();
     let failure_reasons: Vec<Option<String>> = keep.iter().map(|&i| reasons[i].clone()).collect();
-    let changes: Vec<Change> = loaded
-        .analysis
-        .changes
-        .iter()
-        .filter(|c| c.deployed_at.is_none_or(in_range))
-        .cloned()
-        .collect();
+    // Nothing reads the whole list again: filtered in place rather than copied (a million
+    // changes are 176 MB).
+    let mut changes: Vec<Change> = std::mem::take(&mut loaded.analysis.changes);
+    changes.retain(|c| c.deployed_at.is_none_or(in_range));
     let (incidents, incident_attribution) = metrics::attribution::incidents_in_range(
         &loaded.exports.incidents,
         Some(&outcome.failures.incidents),

@@ -248,7 +248,12 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
     let shallow = repo.is_shallow().unwrap_or(false);
 
     let bar = progress.counter(&format!("{}: reading commits", input.label));
-    let graph = graph::load(&repo, &tips, path, &bar)?;
+    let trees = if opts.paths.is_some() || opts.match_patches {
+        graph::Trees::Keep
+    } else {
+        graph::Trees::Skip
+    };
+    let graph = graph::load(&repo, &tips, trees, path, &bar)?;
     bar.finish_and_clear();
 
     let classified = match &opts.paths {
@@ -269,6 +274,9 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
         Vec::new()
     };
 
+    // Nothing below reads objects: closing the repository unmaps its packs, which would
+    // otherwise stay resident beside the records attribution builds.
+    drop(repo);
     let bar = progress.spinner(&format!("{}: attributing", input.label));
     let mut analysis = attribute_records(
         input,

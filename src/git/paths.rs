@@ -51,6 +51,14 @@ where
     T: Send + Default,
     F: Fn(u32, &[&[u8]]) -> T + Sync,
 {
+    if !graph.has_trees() {
+        // A caller's mistake, which must not pass for "touches no path".
+        return Err(GitError::Read {
+            path: path.to_owned(),
+            what: "reading the paths of commits",
+            reason: "the history was loaded without its root trees".into(),
+        });
+    }
     let n = graph.len();
     let changes = |i: usize| !graph.missing[i] && graph.dag.parents(i).len() <= 1;
     // Root trees were recorded while loading the graph (from the commit objects or the

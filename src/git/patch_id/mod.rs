@@ -66,6 +66,14 @@ pub fn patch_ids(
     nodes: &[u32],
     path: &Path,
 ) -> Result<Vec<Option<ObjectId>>, GitError> {
+    if !graph.has_trees() {
+        // A caller's mistake, which must not pass for "touches no path".
+        return Err(GitError::Read {
+            path: path.to_owned(),
+            what: "computing patch ids",
+            reason: "the history was loaded without its root trees".into(),
+        });
+    }
     let n = graph.len();
     let changes = |i: usize| i < n && !graph.missing[i] && graph.dag.parents(i).len() <= 1;
     let tree_of = |i: usize| Some(graph.trees[i]).filter(|t| !graph.missing[i] && !t.is_null());
