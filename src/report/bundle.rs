@@ -1,13 +1,14 @@
 //! The files of `dorascope report --out DIR`, written all or nothing.
 
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tempfile::TempPath;
 
 use super::table::{self, Table};
-use super::write::{Format, encode_to, write_temp};
+use super::write::{CHUNK_ROWS, Encoder, Format, create_temp, finish_temp, write_temp};
 use crate::error::{Error, Result};
 use crate::metrics::Summary;
 
@@ -39,6 +40,9 @@ fn json_bytes(v: &impl Serialize, what: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Builds the table of a range of rows.
+type BuildRows<'a> = dyn Fn(Range<usize>) -> Table + Sync + 'a;
+
 /// Files written to temporary names beside their places, renamed together at the end. Those
 /// not renamed are deleted when the stage is dropped.
 struct Stage<'d> {
@@ -57,6 +61,65 @@ impl Stage<'_> {
         let tmp = write_temp(self.dir, name.as_ref(), fill).map_err(|e| Error::output(&path, e))?;
         self.staged.push((tmp, path));
         self.names.push(name.to_owned());
+        Ok(())
+    }
+
+    /// Stages one table in every format of `formats` (as `name.SUFFIX`), built and encoded
+    /// `chunk` rows at a time ([`CHUNK_ROWS`]): `build` makes the table of a range of its
+    /// `rows` rows.
+    /// The formats encode each chunk side by side, on rayon's threads; each file is written
+    /// by one encoder in row order, so it is the same whatever the thread count.
+    fn table(
+        &mut self,
+        name: &str,
+        rows: usize,
+        build: &BuildRows,
+        formats: &[(Format, &str)],
+        chunk: usize,
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        let chunk_rows = chunk.max(1);
+        let first = build(0..rows.min(chunk_rows));
+        let mut files = Vec::with_capacity(formats.len());
+        for &(format, suffix) in formats {
+            let file = format!("{name}.{suffix}");
+            let path = self.dir.join(&file);
+            if path.is_dir() {
+                return Err(Error::output(&path, "is a directory"));
+            }
+            let tmp = create_temp(self.dir, file.as_ref()).map_err(|e| Error::output(&path, e))?;
+            files.push((format, file, path, tmp));
+        }
+        {
+            let mut encoders = files
+                .iter()
+                .map(|(format, _, path, tmp)| {
+                    let w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+                    Encoder::new(*format, w, &first)
+                        .map(|e| (e, path))
+                        .map_err(|e| Error::output(path, e))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let mut chunk = Some(first);
+            let mut start = 0;
+            while let Some(t) = chunk.take() {
+                encoders
+                    .par_iter_mut()
+                    .try_for_each(|(e, path)| e.chunk(&t).map_err(|e| Error::output(&**path, e)))?;
+                start += t.rows();
+                if start < rows {
+                    chunk = Some(build(start..rows.min(start + chunk_rows)));
+                }
+            }
+            for (e, path) in encoders {
+                e.finish().map_err(|e| Error::output(path, e))?;
+            }
+        }
+        for (_, file, path, tmp) in files {
+            let tmp = finish_temp(tmp).map_err(|e| Error::output(&path, e))?;
+            self.staged.push((tmp, path));
+            self.names.push(file);
+        }
         Ok(())
     }
 
@@ -114,21 +177,21 @@ fn stage_all(
     .map(|(_, format, suffix)| (format, suffix))
     .collect();
     if !table_formats.is_empty() {
-        let builders: [(&str, &dyn Fn() -> Table); 4] = [
-            ("changes", &|| table::changes_table(data.changes)),
-            ("deployments", &|| {
-                table::deployments_table_with_reasons(data.deployments, data.failure_reasons)
+        let (changes, deployments, incidents) = (data.changes, data.deployments, data.incidents);
+        let periods = table::periods_table(data.summary);
+        let builders: [(&str, usize, &BuildRows); 4] = [
+            ("changes", changes.len(), &|r| table::changes_table(&changes[r])),
+            ("deployments", deployments.len(), &|r: Range<usize>| {
+                table::deployments_table_with_reasons(&deployments[r.clone()], &data.failure_reasons[r])
             }),
-            ("incidents", &|| {
-                table::incidents_table_attributed(data.incidents, Some(data.incident_attribution))
+            ("incidents", incidents.len(), &|r: Range<usize>| {
+                table::incidents_table_attributed(&incidents[r.clone()], Some(&data.incident_attribution[r]))
             }),
-            ("periods", &|| table::periods_table(data.summary)),
+            // Small: built once, whole.
+            ("periods", periods.rows(), &|_| periods.clone()),
         ];
-        for (name, build) in builders {
-            let t = build();
-            for &(format, suffix) in &table_formats {
-                stage.file(&format!("{name}.{suffix}"), |w| encode_to(&t, format, w))?;
-            }
+        for (name, rows, build) in builders {
+            stage.table(name, rows, build, &table_formats, CHUNK_ROWS)?;
         }
     }
     if formats.contains(&ReportFormat::Html) {
@@ -142,4 +205,104 @@ fn stage_all(
         stage.file("grafana-dashboard.json", |w| w.write_all(dashboard.as_bytes()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::table::{Column, Values};
+
+    /// Rows `r` of a table.
+    fn rows_of(t: &Table, r: Range<usize>) -> Table {
+        let columns = t
+            .columns
+            .iter()
+            .map(|c| Column {
+                name: c.name,
+                values: match &c.values {
+                    Values::Str(v) => Values::Str(v[r.clone()].to_vec()),
+                    Values::Time(v) => Values::Time(v[r.clone()].to_vec()),
+                    Values::Int(v) => Values::Int(v[r.clone()].to_vec()),
+                    Values::Float(v) => Values::Float(v[r.clone()].to_vec()),
+                    Values::Bool(v) => Values::Bool(v[r.clone()].to_vec()),
+                },
+            })
+            .collect();
+        Table { columns }
+    }
+
+    #[test]
+    fn tables_written_in_chunks_equal_the_whole() {
+        let n = 10usize;
+        let whole = Table {
+            columns: vec![
+                Column {
+                    name: "s",
+                    values: Values::Str(
+                        (0..n)
+                            .map(|i| (i % 3 != 0).then(|| format!("=x,{i}").into()))
+                            .collect(),
+                    ),
+                },
+                Column {
+                    name: "t",
+                    values: Values::Time(
+                        (0..n)
+                            .map(|i| (i % 4 != 0).then_some(i as i64 * 86_399))
+                            .collect(),
+                    ),
+                },
+                Column {
+                    name: "i",
+                    values: Values::Int((0..n).map(|i| Some(i as i64 - 5)).collect()),
+                },
+                Column {
+                    name: "f",
+                    values: Values::Float((0..n).map(|i| Some(i as f64 / 3.0)).collect()),
+                },
+                Column {
+                    name: "b",
+                    values: Values::Bool((0..n).map(|i| (i % 5 != 0).then_some(i % 2 == 0)).collect()),
+                },
+            ],
+        };
+        let formats = [
+            (Format::Csv, "csv"),
+            (Format::Json, "json"),
+            (Format::Parquet, "parquet"),
+        ];
+        for chunk in [1, 3, 10, 64] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut stage = Stage {
+                dir: dir.path(),
+                staged: Vec::new(),
+                names: Vec::new(),
+            };
+            stage
+                .table("t", n, &|r| rows_of(&whole, r), &formats, chunk)
+                .unwrap();
+            stage.commit().unwrap();
+            for (format, suffix) in formats {
+                let got = std::fs::read(dir.path().join(format!("t.{suffix}"))).unwrap();
+                let mut want = Vec::new();
+                super::super::write::encode_to(&whole, format, &mut want).unwrap();
+                if format == Format::Parquet {
+                    // Row groups differ; the rows read back do not.
+                    use polars_io::SerReader;
+                    let read = |b: Vec<u8>| {
+                        polars_io::parquet::read::ParquetReader::new(std::io::Cursor::new(b))
+                            .finish()
+                            .unwrap()
+                    };
+                    assert!(read(got).equals_missing(&read(want)), "chunk {chunk}");
+                } else {
+                    assert_eq!(
+                        String::from_utf8(got).unwrap(),
+                        String::from_utf8(want).unwrap(),
+                        "{suffix}, chunk {chunk}"
+                    );
+                }
+            }
+        }
+    }
 }

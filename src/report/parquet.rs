@@ -5,8 +5,13 @@ use polars_io::prelude::*;
 
 use super::table::{Table, Values};
 
-/// Encodes a table as a Parquet file in memory.
-pub fn to_parquet(table: &Table) -> Result<Vec<u8>, String> {
+/// Rows per Parquet row group: small enough that a reader can skip groups by their
+/// statistics and read them in parallel (DuckDB writes 122,880, polars 262,144), large
+/// enough that each column chunk compresses well.
+pub const ROW_GROUP: usize = 128 * 1024;
+
+/// A table's columns as a polars frame (a copy: polars owns its buffers).
+fn frame(table: &Table) -> PolarsResult<DataFrame> {
     let height = table.rows();
     let mut columns = Vec::with_capacity(table.columns.len());
     for c in &table.columns {
@@ -30,12 +35,49 @@ pub fn to_parquet(table: &Table) -> Result<Vec<u8>, String> {
         };
         columns.push(series.into_column());
     }
-    let mut df = DataFrame::new(height, columns).map_err(|e| e.to_string())?;
+    DataFrame::new(height, columns)
+}
+
+/// A Parquet file written a row group at a time: only one chunk of rows is ever copied into
+/// polars' buffers.
+pub struct Batched<W: std::io::Write> {
+    writer: BatchedWriter<W>,
+}
+
+impl<W: std::io::Write> Batched<W> {
+    /// Starts a file with the columns of `first` (its rows are not written).
+    pub fn new(w: W, first: &Table) -> Result<Self, String> {
+        let df = frame(first).map_err(|e| e.to_string())?;
+        let writer = ParquetWriter::new(w)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_row_group_size(Some(ROW_GROUP))
+            .batched(df.schema())
+            .map_err(|e| e.to_string())?;
+        Ok(Batched { writer })
+    }
+
+    /// Writes the rows of `table` as one row group (none when it has no rows).
+    pub fn write(&mut self, table: &Table) -> Result<(), String> {
+        if table.rows() == 0 {
+            return Ok(());
+        }
+        let df = frame(table).map_err(|e| e.to_string())?;
+        self.writer.write_batch(&df).map_err(|e| e.to_string())
+    }
+
+    /// Writes the footer.
+    pub fn finish(self) -> Result<(), String> {
+        self.writer.finish().map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// Encodes a table as a Parquet file in memory.
+#[cfg(test)]
+pub fn to_parquet(table: &Table) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    ParquetWriter::new(&mut out)
-        .with_compression(ParquetCompression::Zstd(None))
-        .finish(&mut df)
-        .map_err(|e| e.to_string())?;
+    let mut b = Batched::new(&mut out, table)?;
+    b.write(table)?;
+    b.finish()?;
     Ok(out)
 }
 

@@ -9,7 +9,6 @@ use tempfile::TempPath;
 
 use super::table::{Table, Values};
 use crate::error::{Error, Result};
-use crate::time::rfc3339;
 
 crate::model::choice! {
     /// A table file format.
@@ -22,102 +21,228 @@ crate::model::choice! {
     }
 }
 
-/// Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
-/// for CSV injection); everything else is written as it is.
-fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
-        _ => text.into(),
-    }
+/// Whether a spreadsheet would run this text as a formula: such text gets a leading
+/// apostrophe in CSV (OWASP's advice for CSV injection); everything else is written as it is.
+fn is_formula(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
-fn float_text(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
-}
-
-/// Writes a table as CSV.
-fn csv_to(table: &Table, w: &mut dyn Write) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(w);
-    w.write_record(table.columns.iter().map(|c| c.name))?;
-    let mut row: Vec<String> = Vec::with_capacity(table.columns.len());
-    for r in 0..table.rows() {
-        row.clear();
-        for c in &table.columns {
-            row.push(match &c.values {
-                Values::Str(v) => v[r]
-                    .as_deref()
-                    .map(|s| neutralize(s).into_owned())
-                    .unwrap_or_default(),
-                Values::Time(v) => v[r].map(rfc3339).unwrap_or_default(),
-                Values::Int(v) => v[r].map(|x| x.to_string()).unwrap_or_default(),
-                Values::Float(v) => v[r].map(float_text).unwrap_or_default(),
-                Values::Bool(v) => v[r].map(|x| x.to_string()).unwrap_or_default(),
-            });
+/// Appends a whole number's decimal digits.
+fn push_int(x: i64, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut v = x.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
         }
-        w.write_record(&row)?;
     }
-    w.flush()
+    if x < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&buf[at..]);
 }
 
-/// Writes a table as a JSON array of objects, one object per line, keys in column order.
-/// Written by hand rather than through a map per row: a million-row table would otherwise
-/// allocate every key a million times.
-fn json_to(table: &Table, w: &mut dyn Write) -> io::Result<()> {
-    let keys: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| serde_json::to_string(c.name).map(|k| format!("{k}:")))
-        .collect::<Result<_, _>>()?;
-    let mut line = Vec::with_capacity(512);
-    w.write_all(b"[")?;
+/// Appends the text of cell `r` of `values` as CSV writes it (before quoting): empty when
+/// missing, times in RFC 3339 UTC, floats as Rust prints them (empty when not finite).
+fn push_csv_cell(values: &Values, r: usize, out: &mut Vec<u8>) {
+    use std::io::Write as _;
+    match values {
+        Values::Str(v) => {
+            if let Some(s) = v[r].as_deref() {
+                if is_formula(s) {
+                    out.push(b'\'');
+                }
+                out.extend_from_slice(s.as_bytes());
+            }
+        }
+        Values::Time(v) => {
+            if let Some(t) = v[r] {
+                crate::time::push_rfc3339(t, out);
+            }
+        }
+        Values::Int(v) => {
+            if let Some(x) = v[r] {
+                push_int(x, out);
+            }
+        }
+        Values::Float(v) => {
+            if let Some(x) = v[r].filter(|x| x.is_finite()) {
+                // Writing to a Vec cannot fail.
+                let _ = write!(out, "{x}");
+            }
+        }
+        Values::Bool(v) => {
+            if let Some(x) = v[r] {
+                out.extend_from_slice(if x { b"true" } else { b"false" });
+            }
+        }
+    }
+}
+
+/// Rows per chunk when a table is built and encoded a part at a time, and so rows per
+/// Parquet row group: a million-row table is never built whole, only this many rows of it.
+pub const CHUNK_ROWS: usize = super::parquet::ROW_GROUP;
+
+/// Encodes one table file from consecutive chunks of its rows (tables with the same
+/// columns): the header or opening first, each chunk as it comes, the closing at
+/// [`Encoder::finish`]. The file is the same however the rows are split.
+pub enum Encoder<W: Write> {
+    /// CSV through the csv crate's quoting (boxed, as the Parquet writer: both are large).
+    Csv(Box<csv::Writer<W>>),
+    /// A JSON array of objects, one per line.
+    Json {
+        /// The destination.
+        w: W,
+        /// `"name":` of each column.
+        keys: Vec<String>,
+        /// Rows written so far.
+        rows: usize,
+        /// One reused line.
+        line: Vec<u8>,
+    },
+    /// Parquet, a row group per chunk (boxed: polars' writer state is large).
+    Parquet(Box<super::parquet::Batched<W>>),
+}
+
+impl<W: Write> Encoder<W> {
+    /// Starts a file for tables shaped like `first` (whose rows are not written yet).
+    pub fn new(format: Format, mut w: W, first: &Table) -> io::Result<Self> {
+        Ok(match format {
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(w);
+                w.write_record(first.columns.iter().map(|c| c.name))?;
+                Encoder::Csv(Box::new(w))
+            }
+            Format::Json => {
+                let keys = first
+                    .columns
+                    .iter()
+                    .map(|c| serde_json::to_string(c.name).map(|k| format!("{k}:")))
+                    .collect::<Result<_, _>>()?;
+                w.write_all(b"[")?;
+                Encoder::Json {
+                    w,
+                    keys,
+                    rows: 0,
+                    line: Vec::with_capacity(512),
+                }
+            }
+            Format::Parquet => Encoder::Parquet(Box::new(
+                super::parquet::Batched::new(w, first)
+                    .map_err(|e| io::Error::other(format!("encoding Parquet: {e}")))?,
+            )),
+        })
+    }
+
+    /// Writes the rows of `table`.
+    pub fn chunk(&mut self, table: &Table) -> io::Result<()> {
+        match self {
+            Encoder::Csv(w) => csv_rows(table, w),
+            Encoder::Json { w, keys, rows, line } => {
+                json_rows(table, keys, *rows, line, w)?;
+                *rows += table.rows();
+                Ok(())
+            }
+            Encoder::Parquet(p) => p
+                .write(table)
+                .map_err(|e| io::Error::other(format!("encoding Parquet: {e}"))),
+        }
+    }
+
+    /// Closes the file (the JSON array, Parquet's footer) and flushes it.
+    pub fn finish(self) -> io::Result<()> {
+        match self {
+            Encoder::Csv(mut w) => w.flush(),
+            Encoder::Json { mut w, .. } => {
+                w.write_all(b"\n]\n")?;
+                w.flush()
+            }
+            Encoder::Parquet(p) => p
+                .finish()
+                .map_err(|e| io::Error::other(format!("encoding Parquet: {e}"))),
+        }
+    }
+}
+
+/// Writes the rows of a table as CSV, one reused buffer for every cell (no allocation per
+/// row).
+fn csv_rows<W: Write>(table: &Table, w: &mut csv::Writer<W>) -> io::Result<()> {
+    let mut cell = Vec::with_capacity(64);
+    for r in 0..table.rows() {
+        for c in &table.columns {
+            cell.clear();
+            push_csv_cell(&c.values, r, &mut cell);
+            w.write_field(&cell)?;
+        }
+        w.write_record(None::<&[u8]>)?;
+    }
+    Ok(())
+}
+
+/// Writes the rows of a table as JSON objects, one per line, keys in column order; `before`
+/// rows came earlier. Written by hand into one reused line buffer rather than through a
+/// map per row: a million-row table would otherwise allocate every key and value a million
+/// times.
+fn json_rows<W: Write>(
+    table: &Table,
+    keys: &[String],
+    before: usize,
+    line: &mut Vec<u8>,
+    w: &mut W,
+) -> io::Result<()> {
     for r in 0..table.rows() {
         line.clear();
-        line.extend_from_slice(if r == 0 { b"\n{" } else { b",\n{" });
-        for (i, (c, key)) in table.columns.iter().zip(&keys).enumerate() {
+        line.extend_from_slice(if before + r == 0 { b"\n{" } else { b",\n{" });
+        for (i, (c, key)) in table.columns.iter().zip(keys).enumerate() {
             if i > 0 {
                 line.push(b',');
             }
             line.extend_from_slice(key.as_bytes());
             match &c.values {
                 Values::Str(v) => match v[r].as_deref() {
-                    Some(s) => serde_json::to_writer(&mut line, s)?,
+                    Some(s) => serde_json::to_writer(&mut *line, s)?,
                     None => line.extend_from_slice(b"null"),
                 },
+                // RFC 3339 text needs no escaping.
                 Values::Time(v) => match v[r] {
-                    Some(t) => serde_json::to_writer(&mut line, &rfc3339(t))?,
+                    Some(t) => {
+                        line.push(b'"');
+                        crate::time::push_rfc3339(t, line);
+                        line.push(b'"');
+                    }
                     None => line.extend_from_slice(b"null"),
                 },
                 Values::Int(v) => match v[r] {
-                    Some(x) => line.extend_from_slice(x.to_string().as_bytes()),
+                    Some(x) => push_int(x, line),
                     None => line.extend_from_slice(b"null"),
                 },
                 // Non-finite floats have no JSON form: null, as serde_json writes them.
-                Values::Float(v) => serde_json::to_writer(&mut line, &v[r].filter(|x| x.is_finite()))?,
-                Values::Bool(v) => serde_json::to_writer(&mut line, &v[r])?,
+                Values::Float(v) => serde_json::to_writer(&mut *line, &v[r].filter(|x| x.is_finite()))?,
+                Values::Bool(v) => line.extend_from_slice(match v[r] {
+                    Some(true) => b"true",
+                    Some(false) => b"false",
+                    None => b"null",
+                }),
             }
         }
         line.push(b'}');
-        w.write_all(&line)?;
+        w.write_all(line)?;
     }
-    w.write_all(b"\n]\n")
+    Ok(())
 }
 
-/// Writes a table in the given format. Rows stream out as they are encoded (CSV, JSON), so a
-/// million-row table never sits in memory twice; Parquet is built whole by its writer.
+/// Writes a whole table in the given format.
 pub fn encode_to(table: &Table, format: Format, w: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Csv => csv_to(table, w),
-        Format::Json => json_to(table, w),
-        Format::Parquet => {
-            let bytes = super::parquet::to_parquet(table)
-                .map_err(|e| io::Error::other(format!("encoding Parquet: {e}")))?;
-            w.write_all(&bytes)
-        }
-    }
+    let mut e = Encoder::new(format, w, table)?;
+    e.chunk(table)?;
+    e.finish()
 }
 
 /// Writes `path` atomically: `fill` writes a temporary file beside it, which is renamed over
@@ -150,30 +275,42 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result
         .map_err(|e| Error::output(path, e))
 }
 
-/// A file in `dir` named `.NAME.XXXXXX.tmp`, written in full by `fill`, synced and closed: it
-/// is deleted when dropped, unless persisted (renamed into place) first.
+/// A new, empty file in `dir` named `.NAME.XXXXXX.tmp`, deleted when dropped unless
+/// persisted (renamed into place) first; [`finish_temp`] syncs and closes it.
 ///
 /// Created as `File::create` would (read-write for all, less the umask), not with
 /// `NamedTempFile::new_in`'s owner-only mode, since the file becomes the output; and written
 /// through the plain `File`, so an error says what went wrong without the temporary name.
+pub(super) fn create_temp(dir: &Path, name: &OsStr) -> io::Result<tempfile::NamedTempFile> {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .make_in(dir, |p| {
+            std::fs::OpenOptions::new().write(true).create_new(true).open(p)
+        })
+}
+
+/// Syncs a temporary file written in full and closes it, keeping its path.
+pub(super) fn finish_temp(tmp: tempfile::NamedTempFile) -> io::Result<TempPath> {
+    tmp.as_file().sync_all()?;
+    Ok(tmp.into_temp_path())
+}
+
+/// A temporary file in `dir` ([`create_temp`]) written in full by `fill`, synced and closed.
 pub(super) fn write_temp(
     dir: &Path,
     name: &OsStr,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<TempPath> {
-    let mut prefix = OsString::from(".");
-    prefix.push(name);
-    prefix.push(".");
-    let tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .make_in(dir, |p| {
-            std::fs::OpenOptions::new().write(true).create_new(true).open(p)
-        })?;
+    let tmp = create_temp(dir, name)?;
     let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
     fill(&mut w)?;
-    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    Ok(tmp.into_temp_path())
+    w.flush()?;
+    drop(w);
+    finish_temp(tmp)
 }
 
 /// Writes a table to `out` (a path, or stdout for `None` / `-`).
@@ -302,6 +439,51 @@ mod tests {
         write_atomic(&p, |w| w.write_all(b"x")).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
         assert_eq!(mode(&p), mode(&plain));
+    }
+
+    #[test]
+    fn whole_numbers_as_rust_prints_them() {
+        for x in [
+            0,
+            7,
+            -7,
+            10,
+            99,
+            100,
+            -1_000_000,
+            i64::MAX,
+            i64::MIN,
+            1_714_564_800,
+        ] {
+            let mut out = Vec::new();
+            push_int(x, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), x.to_string());
+        }
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let table = Table {
+            columns: vec![
+                Column {
+                    name: "a",
+                    values: Values::Str(vec![
+                        Some("x,y".into()),
+                        Some("say \"hi\"".into()),
+                        Some("-1".into()),
+                    ]),
+                },
+                Column {
+                    name: "b",
+                    values: Values::Str(vec![Some("two\nlines".into()), None, Some("plain".into())]),
+                },
+            ],
+        };
+        let text = String::from_utf8(encode(&table, Format::Csv).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "a,b\n\"x,y\",\"two\nlines\"\n\"say \"\"hi\"\"\",\n'-1,plain\n"
+        );
     }
 
     #[test]

@@ -36,11 +36,58 @@ impl Range {
 
 /// Formats seconds since the epoch as RFC 3339 UTC with a `Z` (`2024-05-01T12:00:00Z`).
 pub fn rfc3339(seconds: i64) -> String {
-    match DateTime::<Utc>::from_timestamp(seconds, 0) {
-        Some(t) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
-        // Outside chrono's range (±262,000 years): keep the raw number rather than lie.
-        None => seconds.to_string(),
+    let mut out = Vec::with_capacity(20);
+    push_rfc3339(seconds, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends [`rfc3339`]'s text to `out` without allocating: the table writers format a
+/// million instants this way. Years 0 to 9999 are formatted here (days to a civil date by
+/// Hinnant's algorithm); the rest, which chrono writes with a sign, go through chrono.
+pub fn push_rfc3339(seconds: i64, out: &mut Vec<u8>) {
+    // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+    const FIRST: i64 = -62_167_219_200;
+    const LAST: i64 = 253_402_300_799;
+    if !(FIRST..=LAST).contains(&seconds) {
+        match DateTime::<Utc>::from_timestamp(seconds, 0) {
+            Some(t) => out.extend_from_slice(t.to_rfc3339_opts(SecondsFormat::Secs, true).as_bytes()),
+            // Outside chrono's range (±262,000 years): keep the raw number rather than lie.
+            None => out.extend_from_slice(seconds.to_string().as_bytes()),
+        }
+        return;
     }
+    let (days, secs) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Howard Hinnant's days_from_civil, inverted: eras of 400 years from 0000-03-01.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let digits = |v: i64, n: usize, out: &mut Vec<u8>| {
+        let mut buf = [b'0'; 4];
+        let mut v = v;
+        for d in buf[..n].iter_mut().rev() {
+            *d = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        out.extend_from_slice(&buf[..n]);
+    };
+    digits(year, 4, out);
+    out.push(b'-');
+    digits(month, 2, out);
+    out.push(b'-');
+    digits(day, 2, out);
+    out.push(b'T');
+    digits(secs / 3_600, 2, out);
+    out.push(b':');
+    digits(secs / 60 % 60, 2, out);
+    out.push(b':');
+    digits(secs % 60, 2, out);
+    out.push(b'Z');
 }
 
 /// Which end of a range a user-typed time bounds; a bare date means the whole day.
@@ -105,6 +152,43 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_agrees_with_chrono_everywhere() {
+        let chrono = |t: i64| match DateTime::<Utc>::from_timestamp(t, 0) {
+            Some(d) => d.to_rfc3339_opts(SecondsFormat::Secs, true),
+            None => t.to_string(),
+        };
+        let mut edges = vec![
+            0,
+            -1,
+            1,
+            86_399,
+            86_400,
+            951_782_400, // 2000-02-29
+            -62_167_219_200,
+            -62_167_219_201,
+            253_402_300_799,
+            253_402_300_800,
+            i64::MIN,
+            i64::MAX,
+            -2_208_988_800, // 1900-01-01
+            4_107_542_400,  // 2100-03-01
+        ];
+        // And a spread over and past the four-digit years (splitmix64).
+        let mut x: u64 = 15;
+        for _ in 0..200_000 {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            edges.push((z % 700_000_000_000) as i64 - 350_000_000_000);
+        }
+        for t in edges {
+            assert_eq!(rfc3339(t), chrono(t), "{t}");
+        }
+    }
 
     #[test]
     fn durations() {
