@@ -13,9 +13,13 @@
 //! with `benches/scripts/synth-history.py` and reused; the oracle is
 //! `benches/scripts/oracle-first-release.sh`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+
+#[allow(dead_code)] // each benchmark uses part of the shared helpers
+mod common;
+
+use common::{measure, median, quote};
 
 struct Opts {
     commits: u64,
@@ -55,23 +59,7 @@ fn scripts() -> PathBuf {
 }
 
 fn ensure_repo(o: &Opts) -> PathBuf {
-    let dir = o.data.join(format!("synth-{}", o.commits));
-    let repo = dir.join("repo.git");
-    if !repo.exists() {
-        eprintln!(
-            "writing a {}-commit synthetic history to {}",
-            o.commits,
-            dir.display()
-        );
-        let ok = Command::new("python3")
-            .arg(scripts().join("synth-history.py"))
-            .arg(&dir)
-            .args(["--commits", &o.commits.to_string()])
-            .status()
-            .expect("python3")
-            .success();
-        assert!(ok, "synth-history.py failed");
-    }
+    let repo = common::synth_history(&o.data, o.commits).join("repo.git");
     let graph = repo.join("objects/info/commit-graph");
     if o.commit_graph && !graph.exists() {
         run_quiet(Command::new("git").arg("--git-dir").arg(&repo).args([
@@ -88,40 +76,6 @@ fn ensure_repo(o: &Opts) -> PathBuf {
 fn run_quiet(cmd: &mut Command) {
     let ok = cmd.stdout(Stdio::null()).status().expect("spawn").success();
     assert!(ok, "{cmd:?} failed");
-}
-
-/// Runs `sh -c script` under GNU time; returns (seconds, peak RSS in MB).
-fn measure(script: &str) -> (f64, f64) {
-    let rss_file = std::env::temp_dir().join(format!("dorascope-bench-rss-{}", std::process::id()));
-    let start = Instant::now();
-    let status = Command::new("/usr/bin/time")
-        .args(["-f", "%M", "-o"])
-        .arg(&rss_file)
-        .args(["sh", "-c", script])
-        .stdout(Stdio::null())
-        .status()
-        .expect("/usr/bin/time");
-    let secs = start.elapsed().as_secs_f64();
-    assert!(status.success(), "{script} failed");
-    let kb: f64 = std::fs::read_to_string(&rss_file)
-        .ok()
-        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok()))
-        .unwrap_or(f64::NAN);
-    (secs, kb / 1024.0)
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
-fn quote(p: &Path) -> String {
-    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
 
 fn main() {
@@ -163,7 +117,7 @@ fn main() {
         t_oracle.push(t);
         m_oracle.push(m);
     }
-    let (g, d) = (median(&mut t_git), median(&mut t_ours));
+    let (g, d) = (median(t_git.clone()), median(t_ours.clone()));
     println!(
         "history: {} commits ({}), {} runs (median), oracle {} runs",
         o.commits,
@@ -177,18 +131,18 @@ fn main() {
     );
     println!(
         "git log --all           {g:8.3} s   peak RSS {:7.1} MB",
-        median(&mut m_git)
+        median(m_git.clone())
     );
     println!(
         "dorascope deployments   {d:8.3} s   peak RSS {:7.1} MB",
-        median(&mut m_ours)
+        median(m_ours.clone())
     );
     println!("dorascope / git log     {:8.2}x  (target <= 1.0)", d / g);
     if !t_oracle.is_empty() {
-        let r = median(&mut t_oracle);
+        let r = median(t_oracle.clone());
         println!(
             "oracle (rev-list/tag)   {r:8.3} s   peak RSS {:7.1} MB",
-            median(&mut m_oracle)
+            median(m_oracle.clone())
         );
         println!("oracle / dorascope      {:8.1}x  (target >= 50)", r / d);
     }

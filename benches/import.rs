@@ -8,6 +8,7 @@
 
 use std::process::Command;
 
+#[allow(dead_code)] // each benchmark uses part of the shared helpers
 mod common;
 
 use common::{data_dir, median, time, write_csv, write_json};

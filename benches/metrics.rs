@@ -8,6 +8,7 @@
 //! cargo bench --bench metrics -- [--rows N] [--incidents M] [--runs R]
 //! ```
 
+#[allow(dead_code)] // each benchmark uses part of the shared helpers
 mod common;
 
 use std::process::Command;

@@ -89,3 +89,51 @@ pub fn median(mut v: Vec<f64>) -> f64 {
         (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
+
+/// Runs `sh -c script` under GNU time; returns (seconds, peak RSS in MB).
+pub fn measure(script: &str) -> (f64, f64) {
+    let rss_file = std::env::temp_dir().join(format!("dorascope-bench-rss-{}", std::process::id()));
+    let start = Instant::now();
+    let status = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&rss_file)
+        .args(["sh", "-c", script])
+        .stdout(Stdio::null())
+        .status()
+        .expect("/usr/bin/time");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(status.success(), "{script} failed");
+    let kb: f64 = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok()))
+        .unwrap_or(f64::NAN);
+    (secs, kb / 1024.0)
+}
+
+/// A path quoted for `sh -c`.
+pub fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+/// The synthetic history of `commits` commits (`benches/scripts/synth-history.py`, with
+/// its deployments.csv and incidents.csv) under `data`, written once and reused.
+pub fn synth_history(data: &Path, commits: u64) -> PathBuf {
+    let dir = data.join(format!("synth-{commits}"));
+    if !dir.join("repo.git").exists() || !dir.join("incidents.csv").exists() {
+        eprintln!(
+            "writing a {commits}-commit synthetic history to {}",
+            dir.display()
+        );
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/scripts/synth-history.py");
+        let _ = std::fs::remove_dir_all(&dir);
+        let ok = Command::new("python3")
+            .arg(script)
+            .arg(&dir)
+            .args(["--commits", &commits.to_string()])
+            .status()
+            .expect("python3")
+            .success();
+        assert!(ok, "synth-history.py failed");
+    }
+    dir
+}

@@ -36,7 +36,7 @@ pub(crate) fn files(
     let mut loaded = load(&settings.input, Range::default(), true, false, "report", progress)?;
     let has_incidents = !settings.input.exports.incidents.is_empty();
     let inputs = metrics::Inputs {
-        changes: &loaded.analysis.changes,
+        changes: metrics::Changes::All(&loaded.analysis.changes),
         deployments: &loaded.analysis.deployments,
         incidents: &loaded.exports.incidents,
         merge_requests: &loaded.exports.merge_requests,

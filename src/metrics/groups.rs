@@ -120,11 +120,10 @@ pub fn compute_groups(
         .par_iter()
         .map(|group| {
             let g = group.as_str();
-            let changes: Vec<Change> = inputs
+            let changes: Vec<&Change> = inputs
                 .changes
                 .iter()
                 .filter(|c| change_in(by, g, c, &lines))
-                .cloned()
                 .collect();
             let deployments: Vec<Deployment> = inputs
                 .deployments
@@ -164,7 +163,7 @@ pub fn compute_groups(
                 .cloned()
                 .collect();
             let sub = Inputs {
-                changes: &changes,
+                changes: super::Changes::Picked(&changes),
                 deployments: &deployments,
                 incidents: &incidents,
                 merge_requests: &merge_requests,

@@ -29,7 +29,7 @@ use crate::periods::{Period, PeriodSpec};
 use crate::time::Range;
 use crate::time::parse::Zone;
 pub use failure::Failures;
-pub use options::{Baseline, Inputs, Options};
+pub use options::{Baseline, Changes, Inputs, Options};
 use rows::Cells;
 use samples::Samples;
 pub use summary::{

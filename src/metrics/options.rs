@@ -101,11 +101,32 @@ pub struct Options {
     pub team: Option<String>,
 }
 
+/// The changes the engine measures: all of a list, or some of it picked by reference (a
+/// group's share, without copying a million changes per group).
+#[derive(Debug, Clone, Copy)]
+pub enum Changes<'a> {
+    /// Every change in the list.
+    All(&'a [Change]),
+    /// These changes.
+    Picked(&'a [&'a Change]),
+}
+
+impl<'a> Changes<'a> {
+    /// The changes, in order.
+    pub fn iter(self) -> impl Iterator<Item = &'a Change> {
+        let (all, picked) = match self {
+            Changes::All(v) => (v, &[][..]),
+            Changes::Picked(v) => (&[][..], v),
+        };
+        all.iter().chain(picked.iter().copied())
+    }
+}
+
 /// The records the engine measures. Deployments include failed tool runs (`failed = Some(true)`).
 #[derive(Debug, Clone, Copy)]
 pub struct Inputs<'a> {
     /// Changes with their first deployment (empty without a repository).
-    pub changes: &'a [Change],
+    pub changes: Changes<'a>,
     /// Deployments.
     pub deployments: &'a [Deployment],
     /// Incidents.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Failures, Inputs, LeadTimeMethod, Options, Quality, RestoreMethod, day_number, failure};
-use crate::model::{Change, Excluded};
+use crate::model::{Change, Excluded, Sha};
 use crate::time::Range;
 
 /// The samples every range is measured from, each tagged with the time that places it.
@@ -69,7 +69,7 @@ pub(super) fn samples(
     };
     match opts.lead_time {
         LeadTimeMethod::Commit => {
-            for c in inputs.changes {
+            for c in inputs.changes.iter() {
                 let (Some(t), Some(v)) = (c.deployed_at, c.lead_time_seconds) else {
                     continue;
                 };
@@ -84,22 +84,21 @@ pub(super) fn samples(
             }
         }
         LeadTimeMethod::Pipeline => {
-            let by_sha: HashMap<String, i64> = inputs
-                .changes
-                .iter()
-                .map(|c| (c.sha.to_string(), change_time(c)))
-                .collect();
+            // Keyed by the 20 bytes, not their text: a million changes would otherwise be a
+            // million strings.
+            let by_sha: HashMap<Sha, i64> = inputs.changes.iter().map(|c| (c.sha, change_time(c))).collect();
             for &i in line {
-                if let Some(&ct) = by_sha.get(&d[i].sha) {
+                let sha = d[i].sha.parse::<Sha>().ok();
+                if let Some(&ct) = sha.and_then(|s| by_sha.get(&s)) {
                     push_lead(d[i].deployed_at, d[i].deployed_at - ct, q, &mut s);
                 }
             }
         }
         LeadTimeMethod::MrMerge | LeadTimeMethod::MrDeploy | LeadTimeMethod::MrTotal => {
-            let deployed: HashMap<String, i64> = inputs
+            let deployed: HashMap<Sha, i64> = inputs
                 .changes
                 .iter()
-                .filter_map(|c| c.deployed_at.map(|t| (c.sha.to_string(), t)))
+                .filter_map(|c| c.deployed_at.map(|t| (c.sha, t)))
                 .collect();
             for mr in inputs.merge_requests {
                 let Some(merged) = mr.merged_at.map(|t| t.timestamp()) else {
@@ -109,7 +108,8 @@ pub(super) fn samples(
                 let shipped = mr
                     .merge_sha
                     .as_ref()
-                    .and_then(|s| deployed.get(&s.to_ascii_lowercase()).copied());
+                    .and_then(|s| s.parse::<Sha>().ok())
+                    .and_then(|s| deployed.get(&s).copied());
                 let (t, v) = match opts.lead_time {
                     LeadTimeMethod::MrMerge => match first {
                         Some(f) => (merged, merged - f),

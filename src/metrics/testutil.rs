@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::metrics::{Baseline, FailureMethod, Inputs, LeadTimeMethod, Options, RestoreMethod};
+use crate::metrics::{Baseline, Changes, FailureMethod, Inputs, LeadTimeMethod, Options, RestoreMethod};
 use crate::model::{
     Change, CommitTime, DeployStatus, Deployment, DeploymentKind, DeploymentRecord, Incident, Instant,
     Location, MergeRequest, Revert, Sha,
@@ -223,7 +223,7 @@ impl Records {
     /// The records as the engine reads them.
     pub fn inputs(&self) -> Inputs<'_> {
         Inputs {
-            changes: &self.changes,
+            changes: Changes::All(&self.changes),
             deployments: &self.deployments,
             incidents: &self.incidents,
             merge_requests: &self.merge_requests,

@@ -79,7 +79,7 @@ impl Fixture {
         period: PeriodSpec,
     ) -> Fixture {
         let inputs = Inputs {
-            changes: &changes,
+            changes: crate::metrics::Changes::All(&changes),
             deployments: &deployments,
             incidents: &incidents,
             merge_requests: &[],
