@@ -60,8 +60,10 @@ pub(super) fn measure(s: &Samples, ranges: &[Period]) -> Vec<Cells> {
     let tag = |v: &[(i64, i64)]| -> Vec<(u32, i64)> {
         v.iter().filter_map(|&(t, x)| place(t).map(|p| (p, x))).collect()
     };
-    let lead = aggregate::by_period(&tag(&s.lead), ranges.len());
-    let restore = aggregate::by_period(&tag(&s.restore), ranges.len());
+    let (lead, restore) = rayon::join(
+        || aggregate::by_period(&tag(&s.lead), ranges.len()),
+        || aggregate::by_period(&tag(&s.restore), ranges.len()),
+    );
     for ((c, l), r) in cells.iter_mut().zip(lead).zip(restore) {
         c.lead = l;
         c.restore = r;

@@ -23,12 +23,24 @@ use serde::Serialize;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Sha(pub [u8; 20]);
 
+impl Sha {
+    /// The 40 lower-case hex digits, without allocating.
+    pub fn hex(&self) -> [u8; 40] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 40];
+        for (pair, b) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = DIGITS[usize::from(b >> 4)];
+            pair[1] = DIGITS[usize::from(b & 0xf)];
+        }
+        out
+    }
+}
+
 impl std::fmt::Display for Sha {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
+        let hex = self.hex();
+        // Hex digits are ASCII.
+        f.write_str(std::str::from_utf8(&hex).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -403,4 +415,26 @@ pub struct MergeRequest {
     pub commit_created_at: Vec<Option<Instant>>,
     /// Where it was read.
     pub location: Location,
+}
+
+#[cfg(test)]
+mod sha_tests {
+    use super::Sha;
+
+    #[test]
+    fn sha_text_is_lower_case_hex_and_parses_back() {
+        let mut x: u8 = 7;
+        for _ in 0..200 {
+            let mut bytes = [0u8; 20];
+            for b in &mut bytes {
+                x = x.wrapping_mul(31).wrapping_add(17);
+                *b = x;
+            }
+            let sha = Sha(bytes);
+            let want: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(sha.to_string(), want);
+            assert_eq!(want.parse::<Sha>(), Ok(sha));
+            assert_eq!(want.to_uppercase().parse::<Sha>(), Ok(sha));
+        }
+    }
 }

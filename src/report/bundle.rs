@@ -67,8 +67,8 @@ impl Stage<'_> {
     /// Stages one table in every format of `formats` (as `name.SUFFIX`), built and encoded
     /// `chunk` rows at a time ([`CHUNK_ROWS`]): `build` makes the table of a range of its
     /// `rows` rows.
-    /// The formats encode each chunk side by side, on rayon's threads; each file is written
-    /// by one encoder in row order, so it is the same whatever the thread count.
+    /// The formats encode each chunk side by side; each file is written by one encoder in
+    /// row order, so it is the same whatever the thread count.
     fn table(
         &mut self,
         name: &str,
@@ -77,7 +77,6 @@ impl Stage<'_> {
         formats: &[(Format, &str)],
         chunk: usize,
     ) -> Result<()> {
-        use rayon::prelude::*;
         let chunk_rows = chunk.max(1);
         let first = build(0..rows.min(chunk_rows));
         let mut files = Vec::with_capacity(formats.len());
@@ -103,9 +102,27 @@ impl Stage<'_> {
             let mut chunk = Some(first);
             let mut start = 0;
             while let Some(t) = chunk.take() {
-                encoders
-                    .par_iter_mut()
-                    .try_for_each(|(e, path)| e.chunk(&t).map_err(|e| Error::output(&**path, e)))?;
+                // Parquet goes through polars, whose own thread pool is never entered from
+                // other parallel work: it encodes on this thread while each text format gets
+                // a thread of its own.
+                std::thread::scope(|s| -> Result<()> {
+                    let (parquet, text): (Vec<_>, Vec<_>) = encoders
+                        .iter_mut()
+                        .partition(|(e, _)| matches!(e, Encoder::Parquet(_)));
+                    let t = &t;
+                    let threads: Vec<_> = text
+                        .into_iter()
+                        .map(|(e, path)| s.spawn(move || e.chunk(t).map_err(|e| Error::output(&**path, e))))
+                        .collect();
+                    for (e, path) in parquet {
+                        e.chunk(t).map_err(|e| Error::output(&**path, e))?;
+                    }
+                    for th in threads {
+                        th.join()
+                            .map_err(|_| Error::Internal("a table writer's thread panicked".into()))??;
+                    }
+                    Ok(())
+                })?;
                 start += t.rows();
                 if start < rows {
                     chunk = Some(build(start..rows.min(start + chunk_rows)));

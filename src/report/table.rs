@@ -78,7 +78,7 @@ pub fn changes_table(changes: &[Change]) -> Table {
     Table {
         columns: vec![
             col("repo", s(|c| Some(c.repo.clone()))),
-            col("sha", s(|c| Some(c.sha.to_string().into()))),
+            col("sha", s(|c| sha_text(&c.sha))),
             col(
                 "author_time",
                 Values::Time(changes.iter().map(|c| Some(c.author_time)).collect()),
@@ -111,9 +111,14 @@ pub fn changes_table(changes: &[Change]) -> Table {
                 "meaningful",
                 Values::Bool(changes.iter().map(|c| Some(c.meaningful)).collect()),
             ),
-            col("shipped_via", s(|c| c.shipped_via.map(|v| v.to_string().into()))),
+            col("shipped_via", s(|c| c.shipped_via.as_ref().and_then(sha_text))),
         ],
     }
+}
+
+/// A commit id's text as a shared string, in one allocation.
+fn sha_text(sha: &crate::model::Sha) -> Option<Arc<str>> {
+    std::str::from_utf8(&sha.hex()).ok().map(Arc::from)
 }
 
 /// Sorted names `;`-joined (empty when none); one shared string per distinct set, so a
