@@ -364,6 +364,8 @@ struct Walk {
     index: gix::hashtable::HashMap<ObjectId, u32>,
     queue: std::collections::VecDeque<(u32, ObjectId)>,
     in_flight: usize,
+    /// Workers waiting for the queue: a wake-up is a system call, made only for them.
+    waiting: usize,
     failed: bool,
 }
 
@@ -389,6 +391,7 @@ fn walk_parallel(
         index: Default::default(),
         queue: Default::default(),
         in_flight: 0,
+        waiting: 0,
         failed: false,
     };
     for &tip in tips {
@@ -433,7 +436,9 @@ fn walk_parallel(
                                     let n = *w.index.entry(*p).or_insert_with(|| next);
                                     if n == next {
                                         w.queue.push_back((n, *p));
-                                        wake.notify_one();
+                                        if w.waiting > 0 {
+                                            wake.notify_one();
+                                        }
                                     }
                                     found.parents.push(n);
                                 }
@@ -469,7 +474,9 @@ fn walk_parallel(
                                     wake.notify_all();
                                     return Ok(found);
                                 }
+                                w.waiting += 1;
                                 w = wake.wait(w).map_err(|_| poisoned())?;
+                                w.waiting -= 1;
                             }
                         };
                         match read_commit(&local.objects, &id, &mut buf, path) {
