@@ -96,6 +96,7 @@ impl ExportFiles {
         let mut seen_mrs = HashSet::new();
         for result in results {
             let mut file = result.map_err(|e| Error::Input(e.0))?;
+            out.deployments.reserve(file.deployments.len());
             for d in std::mem::take(&mut file.deployments) {
                 if !self.is_production(d.environment.as_deref()) {
                     out.other_environments += 1;
@@ -275,7 +276,7 @@ impl Exports {
         let mut shipped: HashSet<&str> = HashSet::with_capacity(finished.len());
         let mut shipped_on: HashSet<(Option<&str>, &str, &str)> = HashSet::with_capacity(finished.len());
         let mut previous: Option<&str> = None;
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(finished.len());
         for d in finished {
             let t = d.finished_at.map_or(0, |t| t.timestamp());
             let failed = d.status == DeployStatus::Failed;
