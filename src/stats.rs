@@ -247,7 +247,11 @@ mod tests {
         assert_eq!(r(100, 0.75), Some((66, 84)));
         assert_eq!(r(50, 0.95), None, "no upper bound for p95 from 50 values");
         assert_eq!(r(71, 0.95), None);
-        assert_eq!(r(72, 0.95), Some((64, 72)), "p95's first interval (docs/metrics.md)");
+        assert_eq!(
+            r(72, 0.95),
+            Some((64, 72)),
+            "p95's first interval (docs/metrics.md)"
+        );
         assert_eq!(r(30, 0.9), None);
         assert_eq!(r(0, 0.5), None);
         assert_eq!(r(10, 0.0), None);

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use tempfile::TempPath;
 
+use super::encode::{CHUNK_ROWS, Encoder, Format};
 use super::table::{self, Table};
-use super::write::{CHUNK_ROWS, Encoder, Format, create_temp, finish_temp, write_temp};
+use super::write::{create_temp, finish_temp, write_temp};
 use crate::error::{Error, Result};
 use crate::metrics::Summary;
 
@@ -302,7 +303,7 @@ mod tests {
             for (format, suffix) in formats {
                 let got = std::fs::read(dir.path().join(format!("t.{suffix}"))).unwrap();
                 let mut want = Vec::new();
-                super::super::write::encode_to(&whole, format, &mut want).unwrap();
+                super::super::encode::encode_to(&whole, format, &mut want).unwrap();
                 if format == Format::Parquet {
                     // Row groups differ; the rows read back do not.
                     use polars_io::SerReader;

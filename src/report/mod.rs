@@ -4,6 +4,7 @@
 
 pub mod bundle;
 pub mod charts;
+pub mod encode;
 pub mod grafana;
 pub mod html;
 pub mod markup;
@@ -15,5 +16,6 @@ pub mod svg;
 pub mod table;
 pub mod write;
 
+pub use encode::Format;
 pub use table::{Table, changes_table, deployments_table, incidents_table};
-pub use write::{Format, write_table};
+pub use write::write_table;
