@@ -125,7 +125,9 @@ impl Stage<'_> {
                     Ok(())
                 })?;
                 start += t.rows();
-                if start < rows {
+                // A builder may return more rows than asked (the periods table comes whole),
+                // never none while rows remain.
+                if start < rows && t.rows() > 0 {
                     chunk = Some(build(start..rows.min(start + chunk_rows)));
                 }
             }
