@@ -10,6 +10,8 @@ mod lines;
 pub mod patch_id;
 pub mod paths;
 pub mod tags;
+#[cfg(test)]
+mod testutil;
 mod tree_diff;
 
 use std::path::{Path, PathBuf};

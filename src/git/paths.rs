@@ -179,50 +179,9 @@ pub fn count_paths(path: &Path) -> Result<(u64, u64), GitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::git::testutil::{git, new_repo, run, text, write};
     use proptest::prelude::*;
-    use std::path::PathBuf;
-    use std::process::{Command, Stdio};
-
-    fn git(dir: &Path) -> Command {
-        let mut c = Command::new("git");
-        c.current_dir(dir)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "Dev")
-            .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-            .env("GIT_COMMITTER_NAME", "Dev")
-            .env("GIT_COMMITTER_EMAIL", "dev@example.com");
-        c
-    }
-
-    fn run(dir: &Path, args: &[&str]) -> Vec<u8> {
-        let out = git(dir)
-            .args(args)
-            .stderr(Stdio::piped())
-            .output()
-            .expect("spawn git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    }
-
-    fn text(dir: &Path, args: &[&str]) -> String {
-        String::from_utf8(run(dir, args)).unwrap().trim().to_owned()
-    }
-
-    fn new_repo() -> (tempfile::TempDir, PathBuf) {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("repo");
-        std::fs::create_dir(&dir).unwrap();
-        run(&dir, &["init", "-q", "-b", "main"]);
-        (tmp, dir)
-    }
+    use std::process::Stdio;
 
     /// What [`per_commit`] reports per node: `None` where it made no call.
     fn ours(dir: &Path) -> (super::super::graph::CommitGraph, Vec<Option<Vec<Vec<u8>>>>) {
@@ -289,12 +248,6 @@ mod tests {
         assert!(used, "the commit-graph file was not used");
         assert_eq!(n, m);
         n
-    }
-
-    fn write(dir: &Path, file: &str, content: &str) {
-        let p = dir.join(file);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
     }
 
     fn commit(dir: &Path, msg: &str) -> String {

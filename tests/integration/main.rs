@@ -14,6 +14,7 @@ mod openmetrics;
 mod oracle;
 mod reference;
 mod reference_aws;
+mod reference_util;
 mod release_lines;
 mod report;
 mod services;

@@ -9,28 +9,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-/// A small deterministic generator: the test needs variety, not a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len() as u64) as usize]
-    }
-}
-
-/// 2024-03-01T00:00:00Z.
-const BASE: i64 = 1_709_251_200;
-const SINCE: &str = "2024-03-10T00:00:00Z";
-const UNTIL: &str = "2024-04-09T00:00:00Z";
+use crate::reference_util::{BASE, DAY_MS, Rng, SINCE, UNTIL, oracle, reference, row, write};
 
 /// A GitLab time `ms` milliseconds after BASE, written in one of the offsets GitLab uses.
 fn time(rng: &mut Rng, ms: i64) -> String {
@@ -45,12 +24,7 @@ fn time(rng: &mut Rng, ms: i64) -> String {
     }
 }
 
-const DAY_MS: i64 = 86_400_000;
 const SPAN_MS: i64 = 50 * DAY_MS;
-
-fn write(path: &Path, v: &Value) {
-    std::fs::write(path, serde_json::to_vec_pretty(v).unwrap()).unwrap();
-}
 
 fn workspace(seed: u64, dir: &Path) {
     workspace_scaled(seed, dir, 1);
@@ -137,15 +111,9 @@ fn workspace_scaled(seed: u64, dir: &Path, scale: u64) {
     write(&dir.join("issues.json"), &Value::Array(issues));
 }
 
-fn python() -> &'static str {
-    // CI images name it python3; the script needs nothing beyond the standard library.
-    "python3"
-}
-
 #[test]
 #[ignore = "needs python3; .ci/run runs it"]
 fn gitlab_script_matches_an_independent_implementation() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/gitlab_dora_script.py");
     // The last two are busy: every page cut bites.
     for (seed, scale) in [
         (1u64, 1),
@@ -159,54 +127,36 @@ fn gitlab_script_matches_an_independent_implementation() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         workspace_scaled(seed, dir, scale);
-        let out = Command::new(python())
-            .arg(&script)
-            .args([
+        let want = oracle(
+            "gitlab_dora_script.py",
+            &[
                 "deployments.json",
                 "merge_requests.json",
                 "merge_request_commits",
                 "issues.json",
-            ])
-            .args([SINCE, UNTIL])
-            .current_dir(dir)
-            .output()
-            .expect("python3 is needed for the reference oracle");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let want: Value = serde_json::from_slice(&out.stdout).unwrap();
-
-        let out = Command::new(env!("CARGO_BIN_EXE_dorascope"))
-            .current_dir(dir)
-            .args([
-                "report",
+                SINCE,
+                UNTIL,
+            ],
+            dir,
+        );
+        let reference = reference(
+            dir,
+            &[
                 "--deployments",
                 "deployments.json",
                 "--incidents",
                 "issues.json",
-            ])
-            .args([
                 "--merge-requests",
                 "merge_requests.json",
                 "--since",
                 SINCE,
                 "--until",
                 UNTIL,
-            ])
-            .args(["--reference", "gitlab-script", "--json", "--out", "report"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let got: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let reference = &got["reference"];
-        assert_eq!(reference["method"], "gitlab-script");
-        let row = |m: &str| {
-            reference["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|r| r["metric"] == m)
-                .unwrap()
-                .clone()
-        };
+            ],
+            "gitlab-script",
+        );
+        let reference = &reference;
+        let row = |m: &str| row(reference, m);
         let close = |a: &Value, b: &Value, what: &str| match (a.as_f64(), b.as_f64()) {
             (Some(x), Some(y)) => assert!((x - y).abs() < 1e-6, "seed {seed}: {what}: {x} vs {y}"),
             _ => assert_eq!(a, b, "seed {seed}: {what}"),

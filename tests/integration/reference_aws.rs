@@ -8,34 +8,12 @@
 //! DeploymentCount and DeploymentFailure datapoints out of order and beyond the window.
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{Value, json};
 
-/// A small deterministic generator: the test needs variety, not a dependency.
-struct Rng(u64);
+use crate::reference_util::{BASE, DAY_MS, Rng, SINCE, UNTIL, oracle, reference, row, write};
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len() as u64) as usize]
-    }
-}
-
-/// 2024-03-01T00:00:00Z.
-const BASE: i64 = 1_709_251_200;
-const SINCE: &str = "2024-03-10T00:00:00Z";
-const UNTIL: &str = "2024-04-09T00:00:00Z";
-const DAY_MS: i64 = 86_400_000;
 const SPAN_MS: i64 = 45 * DAY_MS;
 
 fn at(ms: i64) -> DateTime<Utc> {
@@ -68,10 +46,6 @@ fn commit_date(rng: &mut Rng, ms: i64) -> String {
             .to_string(),
         _ => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
     }
-}
-
-fn write(path: &Path, v: &Value) {
-    std::fs::write(path, serde_json::to_vec_pretty(v).unwrap()).unwrap();
 }
 
 fn workspace(seed: u64, dir: &Path) {
@@ -183,14 +157,13 @@ fn workspace(seed: u64, dir: &Path) {
 #[test]
 #[ignore = "needs python3; .ci/run runs it"]
 fn aws_script_matches_an_independent_implementation() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/aws_dora_script.py");
     for seed in [1u64, 7, 42, 1234, 99_991] {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         workspace(seed, dir);
-        let out = Command::new("python3")
-            .arg(&script)
-            .args([
+        let want = oracle(
+            "aws_dora_script.py",
+            &[
                 "executions.json",
                 "commits",
                 "alarms.json",
@@ -198,47 +171,31 @@ fn aws_script_matches_an_independent_implementation() {
                 "failure.json",
                 SINCE,
                 UNTIL,
-            ])
-            .current_dir(dir)
-            .output()
-            .expect("python3 is needed for the reference oracle");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let want: Value = serde_json::from_slice(&out.stdout).unwrap();
-
-        let out = Command::new(env!("CARGO_BIN_EXE_dorascope"))
-            .current_dir(dir)
-            .args([
-                "report",
+            ],
+            dir,
+        );
+        let reference = reference(
+            dir,
+            &[
                 "--deployments",
                 "executions.json",
                 "--incidents",
                 "alarms.json",
-            ])
-            .args(["--reference-data", "commits", "--reference-data", "count.json"])
-            .args([
+                "--reference-data",
+                "commits",
+                "--reference-data",
+                "count.json",
                 "--reference-data",
                 "failure.json",
                 "--since",
                 SINCE,
                 "--until",
                 UNTIL,
-            ])
-            .args(["--reference", "aws-script", "--json", "--out", "report"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let got: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let reference = &got["reference"];
-        assert_eq!(reference["method"], "aws-script");
-        let row = |m: &str| {
-            reference["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|r| r["metric"] == m)
-                .unwrap()
-                .clone()
-        };
+            ],
+            "aws-script",
+        );
+        let reference = &reference;
+        let row = |m: &str| row(reference, m);
         let close = |a: Option<f64>, b: Option<f64>, what: &str| match (a, b) {
             (Some(x), Some(y)) => assert!((x - y).abs() < 1e-6, "seed {seed}: {what}: {x} vs {y}"),
             _ => assert_eq!(a, b, "seed {seed}: {what}"),
@@ -329,33 +286,21 @@ fn aws_script_reads_codecommit_exports_and_explains_why_no_lead_time() {
         &json!({"commit": {"commitId": sha, "treeId": "t", "parents": [], "message": "m",
             "author": who, "committer": who, "additionalData": ""}}),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_dorascope"))
-        .current_dir(dir)
-        .args([
-            "report",
+    let reference = reference(
+        dir,
+        &[
             "--deployments",
             "executions.json",
             "--reference-data",
             "commit.json",
-        ])
-        .args([
             "--since",
             "2024-03-01T00:00:00Z",
             "--until",
             "2024-03-31T00:00:00Z",
-        ])
-        .args(["--reference", "aws-script", "--json", "--out", "report"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let reference = &got["reference"];
-    let lead = reference["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["metric"] == "lead_time")
-        .unwrap();
+        ],
+        "aws-script",
+    );
+    let lead = row(&reference, "lead_time");
     assert_eq!(lead["value"], Value::Null);
     let notes = reference["notes"].to_string();
     assert!(

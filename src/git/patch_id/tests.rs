@@ -1,56 +1,9 @@
 use super::*;
+use crate::git::testutil::{git, new_repo, run, text, write};
 use proptest::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-
-fn git(dir: &Path) -> Command {
-    let mut c = Command::new("git");
-    c.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Dev")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_COMMITTER_NAME", "Dev")
-        .env("GIT_COMMITTER_EMAIL", "dev@example.com");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = git(dir)
-        .args(args)
-        .stderr(Stdio::piped())
-        .output()
-        .expect("spawn git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-fn text(dir: &Path, args: &[&str]) -> String {
-    String::from_utf8(run(dir, args)).unwrap().trim().to_owned()
-}
-
-fn new_repo() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("repo");
-    std::fs::create_dir(&dir).unwrap();
-    run(&dir, &["init", "-q", "-b", "main"]);
-    (tmp, dir)
-}
-
-fn write(dir: &Path, file: &str, content: impl AsRef<[u8]>) {
-    let p = dir.join(file);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
+use std::process::Stdio;
 
 fn chmod(dir: &Path, file: &str, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
