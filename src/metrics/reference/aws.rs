@@ -419,46 +419,31 @@ pub(super) fn compute(inputs: RefInputs<'_>, since: i64, until: i64) -> Result<R
     let (lead_median, restore_median) = (median(&mut lead), median(&mut restore));
     let whole = |x: f64| x.max(0.0).round() as u64;
     let rows = vec![
-        ReferenceRow {
-            metric: Metric::DeploymentFrequency,
-            definition: "sum of the DORA namespace's DeploymentCount datapoints in the window / days",
-            unit: "per day",
-            value: frequency,
-            sample_size: whole(total),
-            numerator: None,
-            denominator: None,
-            category: None,
-        },
-        ReferenceRow {
-            metric: Metric::LeadTime,
-            definition: "median of lastUpdateTime - the first source revision's CodeCommit committer date (zones dropped) over Succeeded executions among the newest 100",
-            unit: "seconds",
-            value: lead_median,
-            sample_size: lead_n,
-            numerator: None,
-            denominator: None,
-            category: None,
-        },
-        ReferenceRow {
-            metric: Metric::TimeToRestore,
-            definition: "median of the time from an alarm history item containing ALARM to the next containing OK, newest first, over the newest 100 StateUpdate items in the window",
-            unit: "seconds",
-            value: restore_median,
-            sample_size: restore_n,
-            numerator: None,
-            denominator: None,
-            category: None,
-        },
-        ReferenceRow {
-            metric: Metric::ChangeFailureRate,
-            definition: "DeploymentFailure sum / DeploymentCount sum over the window (none when the count is 0)",
-            unit: "ratio",
-            value: rate,
-            sample_size: whole(total),
-            numerator: failed.map(|(f, _)| whole(f)),
-            denominator: count.map(|(t, _)| whole(t)),
-            category: None,
-        },
+        ReferenceRow::new(
+            Metric::DeploymentFrequency,
+            "sum of the DORA namespace's DeploymentCount datapoints in the window / days",
+            frequency,
+            whole(total),
+        ),
+        ReferenceRow::new(
+            Metric::LeadTime,
+            "median of lastUpdateTime - the first source revision's CodeCommit committer date (zones dropped) over Succeeded executions among the newest 100",
+            lead_median,
+            lead_n,
+        ),
+        ReferenceRow::new(
+            Metric::TimeToRestore,
+            "median of the time from an alarm history item containing ALARM to the next containing OK, newest first, over the newest 100 StateUpdate items in the window",
+            restore_median,
+            restore_n,
+        ),
+        ReferenceRow::new(
+            Metric::ChangeFailureRate,
+            "DeploymentFailure sum / DeploymentCount sum over the window (none when the count is 0)",
+            rate,
+            whole(total),
+        )
+        .of(failed.map(|(f, _)| whole(f)), count.map(|(t, _)| whole(t))),
     ];
     Ok(Reference {
         method: ReferenceMethod::AwsScript.name(),

@@ -202,46 +202,31 @@ pub(super) fn compute(inputs: RefInputs<'_>, since: i64, until: i64) -> Result<R
     let (lead_n, restore_n) = (lead.len() as u64, restore.len() as u64);
     let (lead_median, restore_median) = (median(&mut lead), median(&mut restore));
     let rows = vec![
-        ReferenceRow {
-            metric: Metric::DeploymentFrequency,
-            definition: "successful deployments to production with updated_at in the window, the first 100 by updated_at / days",
-            unit: "per day",
-            value: Some(frequency),
-            sample_size: total,
-            numerator: None,
-            denominator: None,
-            category: None,
-        },
-        ReferenceRow {
-            metric: Metric::LeadTime,
-            definition: "median of merged_at - created_at of the last of the newest 20 commits, over the 100 newest created merged merge requests with updated_at in the window",
-            unit: "seconds",
-            value: lead_median,
-            sample_size: lead_n,
-            numerator: None,
-            denominator: None,
-            category: None,
-        },
-        ReferenceRow {
-            metric: Metric::TimeToRestore,
-            definition: "median of closed_at - created_at over the closed ones of the 100 newest issues labelled incident created in the window",
-            unit: "seconds",
-            value: restore_median,
-            sample_size: restore_n,
-            numerator: None,
-            denominator: None,
-            category: None,
-        },
-        ReferenceRow {
-            metric: Metric::ChangeFailureRate,
-            definition: "deployments (as above) with one of those 100 incidents created 0-48 h after the deployment's created_at / deployments",
-            unit: "ratio",
-            value: rate,
-            sample_size: total,
-            numerator: Some(failed),
-            denominator: Some(total),
-            category: None,
-        },
+        ReferenceRow::new(
+            Metric::DeploymentFrequency,
+            "successful deployments to production with updated_at in the window, the first 100 by updated_at / days",
+            Some(frequency),
+            total,
+        ),
+        ReferenceRow::new(
+            Metric::LeadTime,
+            "median of merged_at - created_at of the last of the newest 20 commits, over the 100 newest created merged merge requests with updated_at in the window",
+            lead_median,
+            lead_n,
+        ),
+        ReferenceRow::new(
+            Metric::TimeToRestore,
+            "median of closed_at - created_at over the closed ones of the 100 newest issues labelled incident created in the window",
+            restore_median,
+            restore_n,
+        ),
+        ReferenceRow::new(
+            Metric::ChangeFailureRate,
+            "deployments (as above) with one of those 100 incidents created 0-48 h after the deployment's created_at / deployments",
+            rate,
+            total,
+        )
+        .of(Some(failed), Some(total)),
     ];
     Ok(Reference {
         method: method.name(),

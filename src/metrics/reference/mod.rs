@@ -34,6 +34,40 @@ pub struct ReferenceRow {
     pub category: Option<Category>,
 }
 
+impl ReferenceRow {
+    /// A row of a value and the records behind it, in the metric's unit; the category is
+    /// placed later, once for every script.
+    pub(super) fn new(
+        metric: Metric,
+        definition: &'static str,
+        value: Option<f64>,
+        sample_size: u64,
+    ) -> Self {
+        let unit = match metric {
+            Metric::DeploymentFrequency => "per day",
+            Metric::ChangeFailureRate => "ratio",
+            _ => "seconds",
+        };
+        ReferenceRow {
+            metric,
+            definition,
+            unit,
+            value,
+            sample_size,
+            numerator: None,
+            denominator: None,
+            category: None,
+        }
+    }
+
+    /// The row with the ratio's numerator and denominator.
+    pub(super) fn of(mut self, numerator: Option<u64>, denominator: Option<u64>) -> Self {
+        self.numerator = numerator;
+        self.denominator = denominator;
+        self
+    }
+}
+
 /// A reference computation's numbers over its window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reference {
