@@ -212,27 +212,21 @@ fn aws_script_matches_an_independent_implementation() {
             want["total_deployments"].as_f64(),
             "seed {seed}"
         );
-        let lt = row("lead_time");
         // Seconds against hours * 3600: equal to well under a microsecond.
-        let lt_value = lt["value"].as_f64();
-        assert!(
-            match (lt_value, hours(&want["lead_time_hours"])) {
-                (Some(x), Some(y)) => (x - y).abs() < 1e-3,
-                (x, y) => x == y,
-            },
-            "seed {seed}: lead time {lt_value:?} vs {want}"
-        );
-        assert_eq!(lt["sample_size"], want["lead_time_n"], "seed {seed}");
-        let ttr = row("time_to_restore");
-        let ttr_value = ttr["value"].as_f64();
-        assert!(
-            match (ttr_value, hours(&want["mttr_hours"])) {
-                (Some(x), Some(y)) => (x - y).abs() < 1e-3,
-                (x, y) => x == y,
-            },
-            "seed {seed}: time to restore {ttr_value:?} vs {want}"
-        );
-        assert_eq!(ttr["sample_size"], want["mttr_n"], "seed {seed}");
+        let median = |metric: &str, hours_key: &str, n_key: &str| {
+            let r = row(metric);
+            let value = r["value"].as_f64();
+            assert!(
+                match (value, hours(&want[hours_key])) {
+                    (Some(x), Some(y)) => (x - y).abs() < 1e-3,
+                    (x, y) => x == y,
+                },
+                "seed {seed}: {metric} {value:?} vs {want}"
+            );
+            assert_eq!(r["sample_size"], want[n_key], "seed {seed}");
+        };
+        median("lead_time", "lead_time_hours", "lead_time_n");
+        median("time_to_restore", "mttr_hours", "mttr_n");
         let cfr = row("change_failure_rate");
         close(
             cfr["value"].as_f64().map(|r| r * 100.0),
