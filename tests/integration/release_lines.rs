@@ -19,7 +19,7 @@
 
 use serde_json::Value;
 
-use crate::util::{HOUR, Repo, T0, csv_rows, dorascope, stderr, stdout};
+use crate::util::{HOUR, Repo, T0, csv_rows, dorascope, overall, stderr, stdout};
 
 fn history() -> Repo {
     let r = Repo::new();
@@ -163,14 +163,6 @@ fn report(repo: &Repo, dir: &std::path::Path, extra: &[&str]) -> Value {
     ];
     args.extend(extra);
     serde_json::from_str(&run(&args)).unwrap()
-}
-
-fn overall<'a>(rows: &'a Value, name: &str) -> &'a Value {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["metric"] == name && r["period"] == "all")
-        .unwrap_or_else(|| panic!("no {name}"))
 }
 
 /// Deployment frequency (per day over 4 days), median lead time (hours), failed/counted.

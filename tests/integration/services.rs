@@ -25,7 +25,7 @@
 
 use serde_json::Value;
 
-use crate::util::{HOUR, Repo, T0, csv_rows, dorascope, ok, stderr, stdout};
+use crate::util::{HOUR, Repo, T0, csv_rows, dorascope, ok, overall, stderr, stdout};
 
 const CODEOWNERS: &str = "\
 # Owners of everything not listed below.
@@ -251,14 +251,6 @@ fn report(repo: &Repo, dir: &std::path::Path, extra: &[&str]) -> Value {
     serde_json::from_str(&run(&args)).unwrap()
 }
 
-fn metric<'a>(rows: &'a Value, name: &str) -> &'a Value {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["metric"] == name && r["period"] == "all")
-        .unwrap_or_else(|| panic!("no {name}"))
-}
-
 fn close(v: &Value, want: f64) -> bool {
     v.as_f64().is_some_and(|x| (x - want).abs() < 1e-9)
 }
@@ -266,11 +258,11 @@ fn close(v: &Value, want: f64) -> bool {
 /// Deployment frequency (per day over 4 days), median lead time (hours), failed/counted
 /// deployments, median restore (hours).
 fn check(rows: &Value, what: &str, df: f64, lead: f64, failed: (u64, u64), restore: Option<f64>) {
-    let d = metric(rows, "deployment_frequency");
+    let d = overall(rows, "deployment_frequency");
     assert!(close(&d["value"], df), "{what}: {d}");
-    let l = metric(rows, "lead_time");
+    let l = overall(rows, "lead_time");
     assert!(close(&l["value"], lead * 3600.0), "{what}: {l}");
-    let c = metric(rows, "change_failure_rate");
+    let c = overall(rows, "change_failure_rate");
     assert_eq!(
         (
             c["numerator"].as_u64().unwrap(),
@@ -279,7 +271,7 @@ fn check(rows: &Value, what: &str, df: f64, lead: f64, failed: (u64, u64), resto
         failed,
         "{what}: {c}"
     );
-    let t = metric(rows, "time_to_restore");
+    let t = overall(rows, "time_to_restore");
     match restore {
         Some(h) => assert!(close(&t["value"], h * 3600.0), "{what}: {t}"),
         None => assert!(t["value"].is_null(), "{what}: {t}"),
@@ -631,7 +623,7 @@ fn exports_name_the_services_to_group_by() {
     assert_eq!(names, ["pay", "web"]);
     // i1 names web: web's latest deployment before it is a2 (11 h earlier), not p2 (1 h).
     let cfr = |rows: &Value| {
-        let c = metric(rows, "change_failure_rate");
+        let c = overall(rows, "change_failure_rate");
         (
             c["numerator"].as_u64().unwrap(),
             c["denominator"].as_u64().unwrap(),
@@ -641,7 +633,7 @@ fn exports_name_the_services_to_group_by() {
     assert_eq!(cfr(&groups[0]["overall"]), (0, 3));
     assert_eq!(cfr(&groups[1]["overall"]), (1, 2));
     assert!(close(
-        &metric(&groups[0]["overall"], "deployment_frequency")["value"],
+        &overall(&groups[0]["overall"], "deployment_frequency")["value"],
         3.0 / 4.0
     ));
 }

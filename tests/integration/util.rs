@@ -131,3 +131,12 @@ pub fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
         })
         .collect()
 }
+
+/// The row of `metric` over the whole range (`period` "all") in summary.json's rows.
+pub fn overall<'a>(rows: &'a serde_json::Value, metric: &str) -> &'a serde_json::Value {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == metric && r["period"] == "all")
+        .unwrap_or_else(|| panic!("no {metric}"))
+}
