@@ -62,9 +62,44 @@ impl CommitGraph {
         self.index.get(id).copied()
     }
 
-    /// Whether the root trees were loaded ([`Trees::Keep`]).
-    pub fn has_trees(&self) -> bool {
-        self.trees.len() == self.ids.len()
+    /// An error unless the root trees were loaded ([`Trees::Keep`]): reading paths from a
+    /// graph without them is a caller's mistake, which must not pass for "touches no path".
+    pub fn require_trees(&self, path: &Path, what: &'static str) -> Result<(), GitError> {
+        if self.trees.len() == self.ids.len() {
+            return Ok(());
+        }
+        Err(GitError::Read {
+            path: path.to_owned(),
+            what,
+            reason: "the history was loaded without its root trees".into(),
+        })
+    }
+
+    /// The root tree of node `i`, recorded while loading (from the commit object or the
+    /// commit-graph file); `None` for a missing commit, whose child is diffed as a root.
+    pub fn tree(&self, i: usize) -> Option<ObjectId> {
+        Some(self.trees[i]).filter(|t| !self.missing[i] && !t.is_null())
+    }
+
+    /// Whether node `i` is a change with a diff of its own: loaded, and not a merge.
+    pub fn is_diffable(&self, i: usize) -> bool {
+        i < self.len() && !self.missing[i] && self.dag.parents(i).len() <= 1
+    }
+
+    /// Every diffable node, newest first by committer time (as `git log` lists them, up to
+    /// ties): neighbours in time share most of their trees, so a thread working through a
+    /// run of them finds the trees, and their delta bases, cached.
+    pub fn newest_changes(&self) -> Vec<u32> {
+        let mut nodes: Vec<u32> = (0..self.len() as u32)
+            .filter(|&i| self.is_diffable(i as usize))
+            .collect();
+        self.newest_first(&mut nodes);
+        nodes
+    }
+
+    /// Sorts nodes newest first by committer time (stable).
+    pub fn newest_first(&self, nodes: &mut [u32]) {
+        nodes.sort_by_key(|&i| std::cmp::Reverse(self.commit_time[i as usize]));
     }
 
     /// The node of `id`, added (without parents yet) if new.

@@ -266,9 +266,7 @@ pub fn analyze(input: &RepoInput, opts: &GitOptions, progress: &Progress) -> Res
     // Cherry-picks made without `-x`: every later copy of a patch carries the oldest one.
     let patch_pairs = if opts.match_patches {
         let bar = progress.counter(&format!("{}: matching patches", input.label));
-        let nodes: Vec<u32> = (0..graph.len() as u32)
-            .filter(|&n| !graph.missing[n as usize] && graph.dag.parents(n as usize).len() <= 1)
-            .collect();
+        let nodes = graph.newest_changes();
         let ids = patch_id::patch_ids(&repo, &graph, &nodes, path)?;
         bar.finish_and_clear();
         patch_id::matches(&graph, &ids)

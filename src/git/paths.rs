@@ -51,25 +51,10 @@ where
     T: Send + Default,
     F: Fn(u32, &[&[u8]]) -> T + Sync,
 {
-    if !graph.has_trees() {
-        // A caller's mistake, which must not pass for "touches no path".
-        return Err(GitError::Read {
-            path: path.to_owned(),
-            what: "reading the paths of commits",
-            reason: "the history was loaded without its root trees".into(),
-        });
-    }
+    graph.require_trees(path, "reading the paths of commits")?;
     let n = graph.len();
-    let changes = |i: usize| !graph.missing[i] && graph.dag.parents(i).len() <= 1;
-    // Root trees were recorded while loading the graph (from the commit objects or the
-    // commit-graph file); a missing parent has none, and its child is diffed as a root.
-    let tree_of = |i: usize| Some(graph.trees[i]).filter(|t| !graph.missing[i] && !t.is_null());
     let local = thread_handles(repo, OBJECT_CACHE);
-
-    // Newest first, as `git log` goes: neighbours in time share most of their trees, so a
-    // thread working through a run of them finds the trees, and their delta bases, cached.
-    let mut order: Vec<u32> = (0..n).filter(|&i| changes(i)).map(|i| i as u32).collect();
-    order.sort_unstable_by_key(|&i| std::cmp::Reverse(graph.commit_time[i as usize]));
+    let order = graph.newest_changes();
     let done: Vec<Vec<(u32, T)>> = order
         .par_chunks(CHUNK)
         .map_init(
@@ -78,8 +63,8 @@ where
                 let mut done = Vec::with_capacity(nodes.len());
                 for &node in nodes {
                     let i = node as usize;
-                    let parent = graph.dag.parents(i).first().and_then(|&p| tree_of(p as usize));
-                    let tree = tree_of(i).ok_or_else(|| GitError::CorruptObject {
+                    let parent = graph.dag.parents(i).first().and_then(|&p| graph.tree(p as usize));
+                    let tree = graph.tree(i).ok_or_else(|| GitError::CorruptObject {
                         path: path.to_owned(),
                         id: graph.ids[i].to_string(),
                         reason: "the commit's tree was not recorded".into(),

@@ -66,24 +66,19 @@ pub fn patch_ids(
     nodes: &[u32],
     path: &Path,
 ) -> Result<Vec<Option<ObjectId>>, GitError> {
-    if !graph.has_trees() {
-        // A caller's mistake, which must not pass for "touches no path".
-        return Err(GitError::Read {
-            path: path.to_owned(),
-            what: "computing patch ids",
-            reason: "the history was loaded without its root trees".into(),
-        });
-    }
+    graph.require_trees(path, "computing patch ids")?;
     let n = graph.len();
-    let changes = |i: usize| i < n && !graph.missing[i] && graph.dag.parents(i).len() <= 1;
-    let tree_of = |i: usize| Some(graph.trees[i]).filter(|t| !graph.missing[i] && !t.is_null());
     let abbrev = auto_abbrev(repo);
     let local = thread_handles(repo, OBJECT_CACHE);
 
-    let mut order: Vec<u32> = nodes.iter().copied().filter(|&i| changes(i as usize)).collect();
+    let mut order: Vec<u32> = nodes
+        .iter()
+        .copied()
+        .filter(|&i| graph.is_diffable(i as usize))
+        .collect();
     order.sort_unstable();
     order.dedup();
-    order.sort_by_key(|&i| std::cmp::Reverse(graph.commit_time[i as usize]));
+    graph.newest_first(&mut order);
     let done: Vec<Vec<(u32, Option<ObjectId>)>> = order
         .par_chunks(CHUNK)
         .map_init(
@@ -97,9 +92,10 @@ pub fn patch_ids(
                         id: graph.ids[i].to_string(),
                         reason,
                     };
-                    let parent = graph.dag.parents(i).first().and_then(|&p| tree_of(p as usize));
-                    let tree =
-                        tree_of(i).ok_or_else(|| corrupt("the commit's tree was not recorded".into()))?;
+                    let parent = graph.dag.parents(i).first().and_then(|&p| graph.tree(p as usize));
+                    let tree = graph
+                        .tree(i)
+                        .ok_or_else(|| corrupt("the commit's tree was not recorded".into()))?;
                     let id = w.patch_id(parent.as_ref(), &tree).map_err(corrupt)?;
                     done.push((node, id));
                 }
@@ -442,7 +438,7 @@ fn quote_two(prefix: &[u8], name: &[u8]) -> Vec<u8> {
 #[doc(hidden)]
 pub fn list_patch_ids(path: &Path, max: Option<usize>) -> Result<Vec<(String, String)>, GitError> {
     let (repo, graph) = super::graph::load_all(path)?;
-    let mut nodes = newest_changes(&graph);
+    let mut nodes = graph.newest_changes();
     if let Some(max) = max {
         nodes.truncate(max);
     }
@@ -452,18 +448,6 @@ pub fn list_patch_ids(path: &Path, max: Option<usize>) -> Result<Vec<(String, St
         .enumerate()
         .filter_map(|(i, id)| id.map(|id| (graph.ids[i].to_string(), id.to_string())))
         .collect())
-}
-
-/// The non-merge, non-missing nodes, newest first by committer time (as `git log` lists
-/// them, up to ties).
-#[doc(hidden)]
-pub fn newest_changes(graph: &CommitGraph) -> Vec<u32> {
-    let mut nodes: Vec<u32> = (0..graph.len())
-        .filter(|&i| !graph.missing[i] && graph.dag.parents(i).len() <= 1)
-        .map(|i| i as u32)
-        .collect();
-    nodes.sort_by_key(|&i| std::cmp::Reverse(graph.commit_time[i as usize]));
-    nodes
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ fn oracle(dir: &Path) -> HashMap<ObjectId, ObjectId> {
 /// Ours for every commit (indexed by node), with the graph.
 fn ours(dir: &Path) -> (CommitGraph, Vec<Option<ObjectId>>) {
     let (repo, graph) = crate::git::graph::load_all(dir).unwrap();
-    let nodes = newest_changes(&graph);
+    let nodes = graph.newest_changes();
     let ids = patch_ids(&repo, &graph, &nodes, dir).unwrap();
     (graph, ids)
 }
