@@ -3,7 +3,7 @@
 //! the data-quality section reports.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -163,15 +163,20 @@ fn reference_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             files.push(path.clone());
             continue;
         }
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| Error::Input(format!("{}: cannot list: {e}", path.display())))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        entries.sort();
-        files.extend(entries);
+        files.extend(json_files(path)?);
     }
     Ok(files)
+}
+
+/// The `*.json` files of a directory, in name order.
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Input(format!("{}: cannot list: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    entries.sort();
+    Ok(entries)
 }
 
 /// Reads merge-request commits saved the way people save them: one `<iid>.json` per merge
@@ -193,13 +198,7 @@ fn read_mr_commits(
         files.push(imported);
     };
     if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| Error::Input(format!("{}: cannot list: {e}", path.display())))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        entries.sort();
-        for p in entries {
+        for p in json_files(path)? {
             let iid = p.file_stem().map(|s| s.to_string_lossy().into_owned());
             let imported = import::import_file(&p, Some(Format::GitlabMergeRequestCommits), options)
                 .map_err(|e| Error::Input(e.0))?;
