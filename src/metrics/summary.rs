@@ -252,6 +252,16 @@ pub struct GroupSummary {
 }
 
 impl Summary {
+    /// The metrics a table of groups compares: the overall section's, less the per-week and
+    /// per-month restatements of deployment frequency.
+    pub fn group_metrics(&self) -> Vec<Metric> {
+        self.overall
+            .iter()
+            .map(|r| r.metric)
+            .filter(|m| !matches!(m, Metric::DeploymentsPerWeek | Metric::DeploymentsPerMonth))
+            .collect()
+    }
+
     /// The reported range.
     pub fn range(&self) -> Range {
         Range::new(self.since, self.until)

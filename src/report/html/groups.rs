@@ -67,12 +67,7 @@ pub(super) fn groups(o: &mut String, s: &Summary) {
         return;
     }
     let by = s.group_by.map_or("group", |g| g.name());
-    let metrics: Vec<Metric> = s
-        .overall
-        .iter()
-        .map(|r| r.metric)
-        .filter(|m| !matches!(m, Metric::DeploymentsPerWeek | Metric::DeploymentsPerMonth))
-        .collect();
+    let metrics = s.group_metrics();
     let _ = writeln!(
         o,
         "<section id=\"groups\">\n<h2>Groups: by {by}</h2>\n<p class=\"note\">Each metric over the whole range: the whole report (<b>all</b>), then each {by}'s records alone. Under each value its sample size and, with a baseline, which way it moved (coloured when beyond noise; the tooltip says by how much). periods.csv has every period of every {by} (column <code>group</code>).</p>"

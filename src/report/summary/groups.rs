@@ -70,12 +70,7 @@ pub(super) fn groups_text(o: &mut String, s: &crate::metrics::Summary, color: bo
     if s.groups.is_empty() {
         return;
     }
-    let metrics: Vec<Metric> = s
-        .overall
-        .iter()
-        .map(|r| r.metric)
-        .filter(|m| !matches!(m, Metric::DeploymentsPerWeek | Metric::DeploymentsPerMonth))
-        .collect();
+    let metrics = s.group_metrics();
     let heading = format!("by {}", s.group_by.map_or("group", |g| g.name()));
     let rows: Vec<(&str, Vec<Cell>)> = std::iter::once(("all", &s.overall[..]))
         .chain(s.groups.iter().map(|g| (g.group.as_str(), &g.overall[..])))
