@@ -2,20 +2,11 @@
 //! binary, in a directory that is not a repository (deployments come from the exports).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
-use crate::util::{stderr, stdout};
-
-/// Runs the binary in `dir` (no repository there, no config file).
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dorascope"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run dorascope")
-}
+use crate::util::{run_in, stderr, stdout};
 
 fn ok_in(dir: &Path, args: &[&str]) -> Output {
     let out = run_in(dir, args);

@@ -7,11 +7,11 @@
 //! i3 248h–258h (exactly 48h after d5), i4 401h, still open.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{HOUR, T0, stderr};
+use crate::util::{HOUR, T0, run_in, stderr};
 
 fn at(hours: i64) -> String {
     chrono::DateTime::from_timestamp(T0 + hours * HOUR, 0)
@@ -47,15 +47,6 @@ fn workspace() -> tempfile::TempDir {
     std::fs::write(dir.path().join("deployments.csv"), deployments).unwrap();
     std::fs::write(dir.path().join("incidents.csv"), incidents).unwrap();
     dir
-}
-
-/// Runs in `dir`, which is not a repository: deployments come from the export alone.
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dorascope"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run dorascope")
 }
 
 fn report(dir: &Path, extra: &[&str]) -> Value {

@@ -109,6 +109,16 @@ pub fn dorascope(args: &[&str]) -> Output {
         .expect("run dorascope")
 }
 
+/// Runs the binary in `dir` (not a repository, no config file: deployments come from the
+/// exports alone).
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dorascope"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run dorascope")
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
