@@ -34,22 +34,20 @@ fn parse() -> Opts {
         commits: 100_000,
         runs: 5,
         oracle_runs: 1,
-        data: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"),
+        data: common::data_dir(),
         commit_graph: false,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
-        match a.as_str() {
-            "--commits" => o.commits = val().parse().expect("--commits N"),
-            "--runs" => o.runs = val().parse().expect("--runs R"),
-            "--oracle-runs" => o.oracle_runs = val().parse().expect("--oracle-runs K"),
-            "--data" => o.data = PathBuf::from(val()),
+    common::options(|name, value| {
+        match name {
+            "--commits" => o.commits = value().parse().expect("--commits N"),
+            "--runs" => o.runs = value().parse().expect("--runs R"),
+            "--oracle-runs" => o.oracle_runs = value().parse().expect("--oracle-runs K"),
+            "--data" => o.data = PathBuf::from(value()),
             "--commit-graph" => o.commit_graph = true,
-            "--bench" => {}
-            other => panic!("unknown argument {other}"),
+            _ => return false,
         }
-    }
+        true
+    });
     o
 }
 

@@ -31,16 +31,14 @@ fn parse() -> Opts {
         repo: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         runs: 5,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
-        match a.as_str() {
-            "--repo" => o.repo = PathBuf::from(val()),
-            "--runs" => o.runs = val().parse().expect("--runs R"),
-            "--bench" => {}
-            other => panic!("unknown argument {other}"),
+    common::options(|name, value| {
+        match name {
+            "--repo" => o.repo = PathBuf::from(value()),
+            "--runs" => o.runs = value().parse().expect("--runs R"),
+            _ => return false,
         }
-    }
+        true
+    });
     assert!(o.runs > 0, "--runs must be at least 1");
     o
 }

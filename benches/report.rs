@@ -34,18 +34,16 @@ fn parse() -> Opts {
         data: data_dir(),
         split: false,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
-        match a.as_str() {
-            "--commits" => o.commits = val().parse().expect("--commits N"),
-            "--runs" => o.runs = val().parse().expect("--runs R"),
-            "--data" => o.data = PathBuf::from(val()),
+    common::options(|name, value| {
+        match name {
+            "--commits" => o.commits = value().parse().expect("--commits N"),
+            "--runs" => o.runs = value().parse().expect("--runs R"),
+            "--data" => o.data = PathBuf::from(value()),
             "--split" => o.split = true,
-            "--bench" => {}
-            other => panic!("unknown argument {other}"),
+            _ => return false,
         }
-    }
+        true
+    });
     o
 }
 

@@ -137,3 +137,19 @@ pub fn synth_history(data: &Path, commits: u64) -> PathBuf {
     }
     dir
 }
+
+/// Reads the benchmark's command line: `set(name, value)` takes each option, calling
+/// `value()` for the word after it when it has one, and says whether it knew the name (an
+/// unknown option is a panic). `--bench`, which cargo adds, is skipped.
+pub fn options(mut set: impl FnMut(&str, &mut dyn FnMut() -> String) -> bool) {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--bench" {
+            continue;
+        }
+        let mut value = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
+        if !set(&a, &mut value) {
+            panic!("unknown argument {a}");
+        }
+    }
+}
